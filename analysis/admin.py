@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from analysis.models import AnalysisRun, ApiCall
+from core.admin_display import ReadOnlyModelAdmin, json_details
+
+
+@admin.register(AnalysisRun)
+class AnalysisRunAdmin(ReadOnlyModelAdmin):
+    list_display = [
+        "id",
+        "call",
+        "analyzer",
+        "model",
+        "status",
+        "chunk_count",
+        "input_tokens",
+        "cost_usd",
+        "created_at",
+    ]
+    list_filter = ["status", "analyzer", "mode", "model"]
+    search_fields = ["call__id", "call__title", "cache_key"]
+    list_select_related = ["call"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["result_json"]
+    exclude = ["result"]
+
+    @admin.display(description="Result")
+    def result_json(self, obj: AnalysisRun) -> str:
+        return json_details(obj.result)
+
+
+@admin.register(ApiCall)
+class ApiCallAdmin(ReadOnlyModelAdmin):
+    list_display = [
+        "created_at",
+        "purpose",
+        "model",
+        "mode",
+        "status",
+        "input_tokens",
+        "output_tokens",
+        "cache_read_tokens",
+        "cost_usd",
+        "latency_ms",
+    ]
+    list_filter = ["purpose", "status", "mode", "model"]
+    search_fields = ["call_id", "request_id", "batch_id"]
+    date_hierarchy = "created_at"

@@ -1,0 +1,157 @@
+"""Coaching results: a session per call × internal speaker, a score per dimension, weekly reviews."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from knowledgebase.dimensions import Dimension
+
+
+class CoachingSession(models.Model):
+    """One call × one internal speaker. Partitioned quarterly by call_started (see migration 0002).
+
+    A new analysis (e.g. after a rubric change) adds new sessions and clears `is_current` on the old ones,
+    which stay as history.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    call_started = models.DateTimeField()
+    call = models.ForeignKey("gong.Call", on_delete=models.CASCADE, related_name="coaching_sessions")
+    run = models.ForeignKey("analysis.AnalysisRun", on_delete=models.CASCADE, related_name="sessions")
+    # The Gong user behind the speaker, when the participant is a known user.
+    rep = models.ForeignKey(
+        "gong.GongUser", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    speaker_id = models.CharField(max_length=20)
+    speaker_name = models.CharField(max_length=255, blank=True)
+    speaker_email = models.EmailField(max_length=254, blank=True)
+    role = models.CharField(max_length=10, blank=True)
+    analyzer = models.CharField(max_length=10)
+    is_current = models.BooleanField(default=True)
+    overall_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    summary = models.TextField(blank=True)
+    strengths = models.JSONField(default=list, blank=True)
+    improvements = models.JSONField(default=list, blank=True)
+    key_moments = models.JSONField(default=list, blank=True)
+    product_errors = models.JSONField(default=list, blank=True)
+    interaction_stats = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "coaching_session"
+        ordering = ["-call_started"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall_score__isnull=True) | Q(overall_score__gte=1, overall_score__lte=5),
+                name="coaching_session_overall_range",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "speaker_id", "call_started"], name="coaching_session_run_speaker_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["call", "speaker_id", "call_started"],
+                condition=Q(is_current=True),
+                name="coaching_session_current_uniq",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["rep", "call_started"], name="coaching_session_rep_idx"),
+            models.Index(fields=["call_started"], name="coaching_session_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_name or self.speaker_id} on call {self.call_id}"
+
+
+class DimensionScore(models.Model):
+    """A session's score on one dimension, with verified evidence. Partitioned like sessions."""
+
+    id = models.BigAutoField(primary_key=True)
+    call_started = models.DateTimeField()
+    # db_constraint=False: a foreign key into a partitioned table would have to name (id, call_started).
+    session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, db_constraint=False, related_name="scores")
+    # Denormalized from the session so per-rep trends read one partitioned table.
+    rep = models.ForeignKey(
+        "gong.GongUser", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    dimension = models.CharField(max_length=30, choices=Dimension.choices)
+    # NULL = N/A: not enough evidence in the call to score this dimension.
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    rationale = models.TextField(blank=True)
+    # [{"quote", "speaker_id", "speaker_name", "start_ms", "turn_index"}]: located in the transcript.
+    evidence = models.JSONField(default=list, blank=True)
+    criteria_met = models.JSONField(default=list, blank=True)
+    criteria_missed = models.JSONField(default=list, blank=True)
+    rubric_version = models.ForeignKey(
+        "knowledgebase.RubricVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    manager_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    manager_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "coaching_dimension_score"
+        ordering = ["session", "dimension"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5), name="coaching_score_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(manager_score__isnull=True) | Q(manager_score__gte=1, manager_score__lte=5),
+                name="coaching_manager_score_range",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "dimension", "call_started"], name="coaching_score_session_dimension_uniq"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["rep", "dimension", "call_started"], name="coaching_score_rep_idx"),
+            models.Index(fields=["call_started", "dimension"], name="coaching_score_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.effective_score if self.effective_score is not None else 'N/A'}"
+
+    @property
+    def effective_score(self) -> int | None:
+        """The manager's score when a manager overrode it, otherwise the AI's."""
+        return self.manager_score if self.manager_score is not None else self.score
+
+
+class ReviewScope(models.TextChoices):
+    REP = "rep", "Rep"
+    TEAM = "team", "Team"
+
+
+class WeeklyReview(models.Model):
+    scope = models.CharField(max_length=8, choices=ReviewScope.choices)
+    # The rep, or the manager whose team it is.
+    subject = models.ForeignKey("gong.GongUser", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    week = models.CharField(max_length=8, help_text="ISO week, e.g. 2026-W47")
+    week_start = models.DateField()
+    metrics = models.JSONField(default=dict, blank=True)
+    trends = models.JSONField(default=dict, blank=True)
+    skill_gaps = models.JSONField(default=list, blank=True)
+    report_html = models.TextField(blank=True)
+    report_text = models.TextField(blank=True)
+    recipients = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "coaching_weekly_review"
+        ordering = ["-week_start", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "subject", "week"], name="coaching_weekly_review_uniq"),
+            models.CheckConstraint(condition=Q(week__regex=r"^[0-9]{4}-W[0-9]{2}$"), name="coaching_week_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} review {self.week} ({self.subject_id})"

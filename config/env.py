@@ -1,0 +1,123 @@
+"""The one place that reads the process environment.
+
+Values come from ``os.environ`` first, then from a ``.env`` file at the project root (never overriding the
+real environment). Parsing is strict: a malformed boolean or number stops start-up with a message naming the
+variable, instead of silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOCAL_CLUSTER_URL_FILE = BASE_DIR / ".pgdata" / "DATABASE_URL"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/callcoach"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class EnvError(Exception):
+    """A variable is present but cannot be parsed."""
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+_DOTENV = _read_dotenv(BASE_DIR / ".env")
+
+
+def raw(name: str) -> str | None:
+    """The variable's text, or None when it is not set anywhere."""
+    if name in os.environ:
+        return os.environ[name]
+    return _DOTENV.get(name)
+
+
+def env_str(name: str, default: str = "") -> str:
+    value = raw(name)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = raw(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise EnvError(f"{name}={value!r} is not a boolean (use true/false, 1/0, yes/no, on/off)")
+
+
+def env_int(name: str, default: int) -> int:
+    value = raw(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value.strip())
+    except ValueError as exc:
+        raise EnvError(f"{name}={value!r} is not an integer") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    value = raw(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value.strip())
+    except ValueError as exc:
+        raise EnvError(f"{name}={value!r} is not a number") from exc
+
+
+def env_list(name: str, default: list[str] | None = None, sep: str = ",") -> list[str]:
+    value = raw(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(sep) if item.strip()]
+
+
+def database_url() -> str:
+    """DATABASE_URL if set; else the project-local cluster if `make` created one; else 127.0.0.1:5432."""
+    value = raw("DATABASE_URL")
+    if value:
+        return value
+    if LOCAL_CLUSTER_URL_FILE.is_file():
+        return LOCAL_CLUSTER_URL_FILE.read_text(encoding="utf-8").strip()
+    return DEFAULT_DATABASE_URL
+
+
+def parse_database_url(url: str) -> dict:
+    """A Django DATABASES entry from a postgres:// URL (host may be a socket directory via ?host=)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise EnvError(f"DATABASE_URL must be a postgres:// URL, got scheme {parsed.scheme!r}")
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    host = query.pop("host", None) or parsed.hostname or ""
+    options = {key: value for key, value in query.items() if key in {"sslmode", "connect_timeout"}}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")) or "callcoach",
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": host,
+        "PORT": str(parsed.port or ""),
+        "OPTIONS": options,
+    }

@@ -1,0 +1,53 @@
+"""GET /healthz: is the database reachable, is the queue draining."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+
+def _database_check() -> dict:
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"; the message says which
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _queue_check() -> dict:
+    from django_q.brokers import get_broker
+    from django_q.models import OrmQ
+
+    try:
+        if settings.QUEUE_BROKER == "redis":
+            backlog = get_broker().queue_size()
+            oldest_age_s = None
+        else:
+            # ORM broker: `lock` is the enqueue time until a worker takes the task (then now + retry).
+            now = timezone.now()
+            waiting = OrmQ.objects.filter(lock__lte=now)
+            backlog = waiting.count()
+            oldest = waiting.order_by("lock").values_list("lock", flat=True).first()
+            oldest_age_s = round((now - oldest).total_seconds(), 1) if oldest else 0.0
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    ok = backlog <= settings.HEALTH_QUEUE_BACKLOG_MAX and (
+        oldest_age_s is None or oldest_age_s <= settings.HEALTH_QUEUE_OLDEST_MAX_S
+    )
+    return {"ok": ok, "backlog": backlog, "oldest_age_s": oldest_age_s, "broker": settings.QUEUE_BROKER}
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database_check()}
+    checks["queue"] = _queue_check() if checks["database"]["ok"] else {"ok": False, "error": "database down"}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,152 @@
+"""Settings shared by every environment. Only config/ reads the environment (through config.env)."""
+
+from __future__ import annotations
+
+from config.env import BASE_DIR, database_url, env_bool, env_float, env_int, env_list, env_str, parse_database_url
+from config.logging import logging_config
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The public origin users and Gong reach us at (links in emails, the JWT `webhook_url` check).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "drf_spectacular",
+    "django_q",
+    "core",
+    "gong",
+    "knowledgebase",
+    "analysis",
+    "coaching",
+    "mcp_bridge",
+    "config",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = database_url()
+DATABASES = {"default": parse_database_url(DATABASE_URL)}
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT_S", 5))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+LOGIN_URL = "admin:login"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "callcoach API",
+    "DESCRIPTION": "Gong webhooks in, coaching out.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Queue (django-q2). At-least-once delivery: every task is idempotent. `timeout` < `retry` so a task is
+# never handed to a second worker while the first may still be running it.
+QUEUE_BROKER = env_str("QUEUE_BROKER", "orm")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+Q_CLUSTER: dict = {
+    "name": "callcoach",
+    "workers": env_int("Q_WORKERS", 2),
+    "timeout": env_int("Q_TIMEOUT_S", 600),
+    "retry": env_int("Q_RETRY_S", 720),
+    "max_attempts": env_int("Q_MAX_ATTEMPTS", 5),
+    "ack_failures": True,
+    "save_limit": 1000,
+    "catch_up": False,
+    "label": "Task queue",
+}
+if QUEUE_BROKER == "redis":
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+if Q_CLUSTER["timeout"] >= Q_CLUSTER["retry"]:
+    raise ValueError("Q_TIMEOUT_S must be smaller than Q_RETRY_S (django-q2 would run a task twice at once)")
+
+# --- Partitions
+PARTITIONS_AHEAD_QUARTERS = env_int("PARTITIONS_AHEAD_QUARTERS", 2)
+RETENTION_QUARTERS_COACHING = env_int("RETENTION_QUARTERS_COACHING", 20)
+RETENTION_QUARTERS_LEDGER = env_int("RETENTION_QUARTERS_LEDGER", 20)
+RETENTION_QUARTERS_WEBHOOK_EVENTS = env_int("RETENTION_QUARTERS_WEBHOOK_EVENTS", 2)
+
+# --- Health
+HEALTH_QUEUE_BACKLOG_MAX = env_int("HEALTH_QUEUE_BACKLOG_MAX", 5000)
+HEALTH_QUEUE_OLDEST_MAX_S = env_float("HEALTH_QUEUE_OLDEST_MAX_S", 3600.0)
+
+# --- Logging
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = env_str("LOG_FORMAT", "console")
+LOGGING = logging_config(level=LOG_LEVEL, json_output=LOG_FORMAT == "json")
+
+# --- Admin (django-unfold)
+UNFOLD = {
+    "SITE_TITLE": "callcoach",
+    "SITE_HEADER": "callcoach",
+    "SITE_SYMBOL": "record_voice_over",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+}

@@ -1,0 +1,20 @@
+"""Production: secrets required, JSON logs, secure cookies."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.logging import logging_config
+from config.settings.base import *  # noqa: F403
+from config.settings.base import LOG_LEVEL, SECRET_KEY
+
+if not SECRET_KEY:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
+
+DEBUG = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+LOGGING = logging_config(level=LOG_LEVEL, json_output=True)

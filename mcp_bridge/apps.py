@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class McpBridgeConfig(AppConfig):
+    name = "mcp_bridge"
+    verbose_name = "MCP bridge"
+    default_auto_field = "django.db.models.BigAutoField"

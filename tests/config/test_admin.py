@@ -1,0 +1,16 @@
+import pytest
+from django.contrib import admin
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_registered_model_list_page_renders_for_staff(admin_client_logged_in):
+    from django.urls import reverse
+
+    ours = [model for model in admin.site._registry if model._meta.app_label in
+            {"gong", "knowledgebase", "analysis", "coaching"}]  # fmt: skip
+    assert len(ours) == 14
+    for model in ours:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = admin_client_logged_in.get(url)
+        assert response.status_code == 200, url

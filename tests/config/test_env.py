@@ -1,0 +1,35 @@
+import pytest
+
+from config import env
+
+
+@pytest.mark.parametrize(("text", "expected"), [("true", True), ("0", False), ("YES", True), ("off", False)])
+def test_booleans_parse_strictly(monkeypatch, text, expected):
+    monkeypatch.setenv("CC_TEST_FLAG", text)
+    assert env.env_bool("CC_TEST_FLAG") is expected
+
+
+def test_a_malformed_boolean_names_the_variable(monkeypatch):
+    monkeypatch.setenv("CC_TEST_FLAG", "maybe")
+    with pytest.raises(env.EnvError, match="CC_TEST_FLAG"):
+        env.env_bool("CC_TEST_FLAG")
+
+
+def test_a_malformed_integer_names_the_variable(monkeypatch):
+    monkeypatch.setenv("CC_TEST_INT", "ten")
+    with pytest.raises(env.EnvError, match="CC_TEST_INT"):
+        env.env_int("CC_TEST_INT", 1)
+
+
+def test_database_url_parsing_handles_password_and_socket_host():
+    parsed = env.parse_database_url("postgres://u:p%40ss@db.example:6543/cc?sslmode=require")
+    assert (parsed["USER"], parsed["PASSWORD"], parsed["HOST"], parsed["PORT"], parsed["NAME"]) == (
+        "u", "p@ss", "db.example", "6543", "cc",
+    )  # fmt: skip
+    assert parsed["OPTIONS"] == {"sslmode": "require"}
+    assert env.parse_database_url("postgres:///cc?host=/tmp/sock")["HOST"] == "/tmp/sock"
+
+
+def test_a_non_postgres_database_url_is_refused():
+    with pytest.raises(env.EnvError, match="postgres"):
+        env.parse_database_url("sqlite:///db.sqlite3")
