@@ -150,3 +150,9 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
 }
+
+# --- Per-domain settings, one module each (only config/ reads the environment).
+from config.settings.analysis import *  # noqa: E402, F403
+from config.settings.coaching import *  # noqa: E402, F403
+from config.settings.gong import *  # noqa: E402, F403
+from config.settings.knowledgebase import *  # noqa: E402, F403

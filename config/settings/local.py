@@ -5,7 +5,6 @@ from config.settings.base import SECRET_KEY as _SECRET_KEY
 
 DEBUG = True
 SECRET_KEY = _SECRET_KEY or "django-insecure-local-development-only"
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Static files straight from the apps (no collectstatic needed outside production).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

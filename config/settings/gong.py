@@ -1,0 +1,29 @@
+"""Gong settings: API credentials, webhook authentication, quota, fetching and polling."""
+
+from config.env import env_bool, env_float, env_int, env_list, env_str
+
+GONG_BASE_URL = env_str("GONG_BASE_URL", "https://api.gong.io").rstrip("/")
+GONG_ACCESS_KEY = env_str("GONG_ACCESS_KEY")
+GONG_ACCESS_KEY_SECRET = env_str("GONG_ACCESS_KEY_SECRET")
+GONG_TIMEOUT_S = env_float("GONG_TIMEOUT_S", 30.0)
+GONG_MAX_RETRIES = env_int("GONG_MAX_RETRIES", 5)
+
+# Webhook authentication: a method is on when its secret is set; with none set the endpoint answers 503.
+# Public keys: the bare base64 SPKI DER Gong shows ("Show public key") or PEM; several separated by commas.
+GONG_WEBHOOK_PUBLIC_KEY = env_list("GONG_WEBHOOK_PUBLIC_KEY")
+GONG_WEBHOOK_URL_KEY = env_str("GONG_WEBHOOK_URL_KEY")
+GONG_WEBHOOK_HMAC_SECRET = env_str("GONG_WEBHOOK_HMAC_SECRET")
+# The exact URL configured in the Gong rule; when set, the JWT `webhook_url` claim must match it.
+GONG_WEBHOOK_PUBLIC_URL = env_str("GONG_WEBHOOK_PUBLIC_URL")
+GONG_WEBHOOK_MAX_BYTES = env_int("GONG_WEBHOOK_MAX_BYTES", 5 * 1024 * 1024)
+GONG_WEBHOOK_JWT_LEEWAY_S = env_int("GONG_WEBHOOK_JWT_LEEWAY_S", 30)
+
+# Gong's limits are company-wide: 3 requests/second and 10,000/day. We stop before the daily budget.
+GONG_RATE_PER_SECOND = env_float("GONG_RATE_PER_SECOND", 3.0)
+GONG_DAILY_BUDGET = env_int("GONG_DAILY_BUDGET", 9_000)
+GONG_FETCH_BATCH_SIZE = env_int("GONG_FETCH_BATCH_SIZE", 100)
+# Gong processes calls late: keep asking for a missing transcript with backoff for this long, then fail.
+GONG_TRANSCRIPT_WAIT_HOURS = env_float("GONG_TRANSCRIPT_WAIT_HOURS", 24.0)
+GONG_ANALYZE_PRIVATE_CALLS = env_bool("GONG_ANALYZE_PRIVATE_CALLS", False)
+GONG_ANALYZE_INTERNAL_CALLS = env_bool("GONG_ANALYZE_INTERNAL_CALLS", False)
+GONG_SYNC_LOOKBACK_HOURS = env_int("GONG_SYNC_LOOKBACK_HOURS", 36)

@@ -1,0 +1,3 @@
+"""Gong's URLs, mounted at /webhooks/gong/ by config.urls."""
+
+urlpatterns: list = []
