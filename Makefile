@@ -73,11 +73,15 @@ bench: $(VENV)/.installed-dev db
 reliability: $(VENV)/.installed-dev db
 	$(BIN)/pytest -m reliability tests/reliability $(PYTEST_ARGS)
 
+# The web and worker processes share one directory for multi-process Prometheus metrics (see core/metrics.py).
+METRICS_DIR ?= $(CURDIR)/.run/prometheus
 serve: migrate
-	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	@mkdir -p $(METRICS_DIR)
+	PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) $(BIN)/gunicorn config.wsgi -c config/gunicorn.py
 
 worker: migrate
-	$(MANAGE) qcluster
+	@mkdir -p $(METRICS_DIR)
+	PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) $(MANAGE) qcluster
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

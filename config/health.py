@@ -22,21 +22,25 @@ def _database_check() -> dict:
     return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
-def _queue_check() -> dict:
+def queue_state() -> dict:
+    """Tasks waiting and the age of the oldest (None where the broker can't tell)."""
     from django_q.brokers import get_broker
     from django_q.models import OrmQ
 
+    if settings.QUEUE_BROKER == "redis":
+        return {"backlog": get_broker().queue_size(), "oldest_age_s": None}
+    # ORM broker: `lock` is the enqueue time until a worker takes the task (then now + retry).
+    now = timezone.now()
+    waiting = OrmQ.objects.filter(lock__lte=now)
+    backlog = waiting.count()
+    oldest = waiting.order_by("lock").values_list("lock", flat=True).first()
+    return {"backlog": backlog, "oldest_age_s": round((now - oldest).total_seconds(), 1) if oldest else 0.0}
+
+
+def _queue_check() -> dict:
     try:
-        if settings.QUEUE_BROKER == "redis":
-            backlog = get_broker().queue_size()
-            oldest_age_s = None
-        else:
-            # ORM broker: `lock` is the enqueue time until a worker takes the task (then now + retry).
-            now = timezone.now()
-            waiting = OrmQ.objects.filter(lock__lte=now)
-            backlog = waiting.count()
-            oldest = waiting.order_by("lock").values_list("lock", flat=True).first()
-            oldest_age_s = round((now - oldest).total_seconds(), 1) if oldest else 0.0
+        state = queue_state()
+        backlog, oldest_age_s = state["backlog"], state["oldest_age_s"]
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     ok = backlog <= settings.HEALTH_QUEUE_BACKLOG_MAX and (

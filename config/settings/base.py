@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from config.env import BASE_DIR, database_url, env_bool, env_float, env_int, env_list, env_str, parse_database_url
 from config.logging import logging_config
 
@@ -136,6 +139,17 @@ RETENTION_QUARTERS_WEBHOOK_EVENTS = env_int("RETENTION_QUARTERS_WEBHOOK_EVENTS",
 # --- Health
 HEALTH_QUEUE_BACKLOG_MAX = env_int("HEALTH_QUEUE_BACKLOG_MAX", 5000)
 HEALTH_QUEUE_OLDEST_MAX_S = env_float("HEALTH_QUEUE_OLDEST_MAX_S", 3600.0)
+
+# --- Metrics (/metrics, Prometheus text). Reachable with `Authorization: Bearer METRICS_TOKEN` when a token is
+# set, or from the networks listed (default loopback only).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+# Shared directory for multi-process metrics (gunicorn workers + qcluster). prometheus_client reads the variable
+# from the process environment when it is imported, so a value from .env is copied there.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR)
 
 # --- Logging
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -1,0 +1,47 @@
+"""Prometheus metrics every app updates (defined once, here at the bottom layer, so any app may import them).
+
+Multiprocess-safe: under gunicorn and the django-q2 cluster set PROMETHEUS_MULTIPROC_DIR (a directory shared by
+the web and worker processes, emptied at start; `make serve` / `make worker` do it) before the processes start.
+prometheus_client then keeps each process's values in mmap files there and `/metrics` merges them. Values that
+live in the database (queue depth, calls by status) are read at scrape time instead (config/metrics.py).
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+WEBHOOKS = Counter(
+    "callcoach_webhooks_total",
+    "Gong webhook deliveries by result (accepted, duplicate, 400, 401, 405, 413, 503).",
+    ["result"],
+)
+WEBHOOK_LATENCY = Histogram(
+    "callcoach_webhook_latency_seconds",
+    "Time to verify, store and answer a Gong webhook.",
+    buckets=(0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+GONG_REQUESTS = Counter(
+    "callcoach_gong_requests_total",
+    "Requests made to the Gong API by endpoint and HTTP status (or 'error' for transport failures).",
+    ["endpoint", "status"],
+)
+ANALYSES = Counter(
+    "callcoach_analyses_total",
+    "Call analyses by outcome (succeeded, cache_hit, failed, held, batch_submitted) and analyzer.",
+    ["outcome", "analyzer"],
+)
+CLAUDE_TOKENS = Counter(
+    "callcoach_claude_tokens_total",
+    "Claude tokens billed, by kind (input, output, cache_write, cache_read) and model.",
+    ["kind", "model"],
+)
+CLAUDE_COST = Counter(
+    "callcoach_claude_cost_usd_total",
+    "Claude cost in USD from the ledger price table (unknown-price requests are not counted).",
+    ["model", "mode"],
+)
+CLAUDE_REQUESTS = Counter(
+    "callcoach_claude_requests_total",
+    "Claude requests by purpose and status (ok, error).",
+    ["purpose", "status"],
+)
