@@ -1,0 +1,222 @@
+"""Product-document admin: the same draft → publish → roll back life cycle as rubrics, over a Markdown body."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action
+
+from core.errors import ApplicationError
+from knowledgebase.admin.access import KnowledgePermissionsMixin, ReadOnlyVersionsInline, kb_can_edit
+from knowledgebase.admin.forms import DocumentVersionForm
+from knowledgebase.admin.rubrics import versions_compared
+from knowledgebase.admin.versions import VersionAdmin
+from knowledgebase.models import Document, DocumentVersion, VersionStatus
+from knowledgebase.selectors import document_version_diff, document_version_list
+from knowledgebase.services import (
+    document_create,
+    document_rollback,
+    document_update,
+    document_version_create_draft,
+    document_version_publish,
+    document_version_update_draft,
+)
+
+DOCUMENT_FIELDS = ["key", "title", "kind", "product"]
+
+
+def document_version_link(version: DocumentVersion | None) -> str:
+    if version is None:
+        return "—"
+    url = reverse("admin:knowledgebase_documentversion_change", args=[version.pk])
+    return format_html('<a href="{}">v{}</a>', url, version.number)
+
+
+def body_html(body: str) -> str:
+    return format_html(
+        '<div class="kb-pre" style="white-space:pre-wrap;font-family:ui-monospace,monospace;">{}</div>', body
+    )
+
+
+class DocumentVersionInline(ReadOnlyVersionsInline, TabularInline):
+    model = DocumentVersion
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["version", "title", "status", "active", "change_note", "author", "created_at", "published_at"]
+    readonly_fields = fields
+    ordering = ["-number"]
+
+    @admin.display(description="Version")
+    def version(self, obj: DocumentVersion) -> str:
+        return document_version_link(obj)
+
+    @admin.display(description="Active", boolean=True)
+    def active(self, obj: DocumentVersion) -> bool:
+        return obj.document.active_version_id == obj.pk
+
+
+@admin.register(Document)
+class DocumentAdmin(KnowledgePermissionsMixin, ModelAdmin):
+    list_display = ["title", "key", "kind", "product", "active", "updated_at"]
+    list_filter = ["kind", "product"]
+    search_fields = ["title", "key", "active_version__body"]
+    list_select_related = ["active_version"]
+    inlines = [DocumentVersionInline]
+    actions_detail = ["edit_document", "compare_versions"]
+
+    def get_inlines(self, request, obj=None):
+        return self.inlines if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return DOCUMENT_FIELDS if obj is None else [*DOCUMENT_FIELDS, "active", "active_body"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["key", "active", "active_body"]
+
+    @admin.display(description="Active version")
+    def active(self, obj: Document) -> str:
+        return document_version_link(obj.active_version)
+
+    @admin.display(description="Active text")
+    def active_body(self, obj: Document) -> str:
+        return body_html(obj.active_version.body) if obj.active_version else "No published version yet."
+
+    def save_model(self, request, obj: Document, form, change: bool) -> None:
+        values = {name: form.cleaned_data[name] for name in DOCUMENT_FIELDS if name in form.cleaned_data}
+        if change:
+            values.pop("key", None)
+            document = document_update(document_id=obj.pk, **values)
+        else:
+            document = document_create(**values)
+        obj.pk = document.pk
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.diff_view)
+        return [path("<path:object_id>/diff/", view, name="knowledgebase_document_diff"), *super().get_urls()]
+
+    @action(description="Edit (new draft)", permissions=["kb_edit"], url_path="edit", icon="edit")
+    def edit_document(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:knowledgebase_documentversion_add") + f"?document={object_id}")
+
+    @action(description="Compare versions", url_path="compare", icon="difference")
+    def compare_versions(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:knowledgebase_document_diff", args=[object_id]))
+
+    def diff_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        document = self.get_object(request, object_id)
+        if document is None or not self.has_view_permission(request, document):
+            raise Http404("No such document.")
+        versions = list(document_version_list(document_id=document.pk))
+        if not versions:
+            self.message_user(request, "This document has no versions yet.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:knowledgebase_document_change", args=[document.pk]))
+        old, new = versions_compared(request, versions, document.active_version_id)
+        actions = []
+        if new.status == VersionStatus.DRAFT and kb_can_edit(request.user):
+            url = reverse("admin:knowledgebase_documentversion_publish_detail", args=[new.pk])
+            actions.append({"label": f"Publish v{new.number}", "url": url, "primary": True})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "title": f"Compare versions of {document}", "document": document,
+            "diff": document_version_diff(old_id=old.pk, new_id=new.pk), "versions": versions, "old_id": old.pk,
+            "new_id": new.pk, "active_id": document.active_version_id, "actions": actions,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/knowledgebase/document_diff.html", context)
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(VersionAdmin):
+    parent = "document"
+    form = DocumentVersionForm
+    list_display = ["__str__", "document", "number", "status", "is_active", "sha_short", "author", "created_at"]
+    list_filter = ["status", "document__kind", "document"]
+    search_fields = ["title", "body", "document__key", "change_note"]
+    list_select_related = ["document", "author"]
+    readonly_info = ["document_link", "number", "status", "is_active", "sha256", "author", "created_at", "published_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["document", "title", "body", "change_note"]})]
+        if obj.status == VersionStatus.DRAFT and kb_can_edit(request.user):
+            return [(None, {"fields": ["document_link", "number", "status", "title", "body", "change_note"]})]
+        return [(None, {"fields": [*self.readonly_info, "title", "change_note", "body_display"]})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.readonly_info, "body_display"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """Pre-fill a new draft from ?from=<version> or the document's newest version (?document=<id>)."""
+        initial = super().get_changeform_initial_data(request)
+        versions = DocumentVersion.objects.order_by("-number")
+        source = None
+        if request.GET.get("from", "").isdigit():
+            source = versions.filter(pk=request.GET["from"]).first()
+        elif request.GET.get("document", "").isdigit():
+            source = versions.filter(document_id=request.GET["document"]).first()
+        if source is not None:
+            initial.update({"document": source.document_id, "title": source.title, "body": source.body})
+        initial.pop("from", None)
+        return initial
+
+    @admin.display(description="Document")
+    def document_link(self, obj: DocumentVersion) -> str:
+        url = reverse("admin:knowledgebase_document_change", args=[obj.document_id])
+        return format_html('<a href="{}">{}</a>', url, obj.document)
+
+    @admin.display(description="Body")
+    def body_display(self, obj: DocumentVersion) -> str:
+        return body_html(obj.body)
+
+    def save_form(self, request, form, change: bool) -> DocumentVersion:
+        data = form.cleaned_data
+        if change:
+            return document_version_update_draft(
+                version_id=form.instance.pk, title=data["title"], body=data["body"],
+                change_note=data.get("change_note", ""), author=request.user,
+            )  # fmt: skip
+        document = data["document"]
+        existing = set(document.versions.values_list("pk", flat=True))
+        version = document_version_create_draft(
+            document_id=document.pk, title=data["title"], body=data["body"], author=request.user,
+            change_note=data.get("change_note", ""),
+        )  # fmt: skip
+        version._kb_existing = version.pk in existing
+        return version
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_kb_existing", False):
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, f"Draft {obj} saved. Review the changes, then publish.", messages.SUCCESS)
+        return HttpResponseRedirect(self._diff_url(obj))
+
+    def response_change(self, request, obj):
+        self.message_user(request, f"Draft {obj} updated. Review the changes, then publish.", messages.SUCCESS)
+        return HttpResponseRedirect(self._diff_url(obj))
+
+    def publish(self, *, version, user):
+        return document_version_publish(version_id=version.pk, user=user)
+
+    def rollback(self, *, version, user):
+        return document_rollback(document_id=version.document_id, version_id=version.pk, user=user)
+
+    def change_summary(self, *, version) -> list[str]:
+        active_id = version.document.active_version_id
+        if not active_id or active_id == version.pk:
+            return []
+        diff = document_version_diff(old_id=active_id, new_id=version.pk)
+        added = sum(1 for op, _ in diff.lines if op == "+")
+        removed = sum(1 for op, _ in diff.lines if op == "-")
+        title = [f"title: {diff.title.old} → {diff.title.new}"] if diff.title else []
+        return [*title, f"{added} line(s) added, {removed} line(s) removed"]

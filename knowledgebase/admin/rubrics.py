@@ -1,0 +1,254 @@
+"""Rubric admin: find a rubric, edit it as a new draft (YAML), compare versions, publish, roll back."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action
+
+from core.errors import ApplicationError, NotFound
+from knowledgebase.admin.access import KnowledgePermissionsMixin, ReadOnlyVersionsInline, kb_can_edit
+from knowledgebase.admin.forms import RubricVersionForm
+from knowledgebase.admin.versions import VersionAdmin
+from knowledgebase.formats import rubric_content_yaml
+from knowledgebase.models import Rubric, RubricVersion, VersionStatus
+from knowledgebase.selectors import rubric_version_diff, rubric_version_list
+from knowledgebase.services import (
+    rubric_create,
+    rubric_rollback,
+    rubric_update,
+    rubric_version_create_draft,
+    rubric_version_publish,
+    rubric_version_update_draft,
+)
+
+RUBRIC_FIELDS = ["key", "name", "dimension", "role", "call_type", "description"]
+
+
+def rubric_preview_html(content: dict) -> str:
+    total = sum(criterion.get("weight", 0) for criterion in content.get("criteria", []))
+    return render_to_string("admin/knowledgebase/_rubric_preview.html", {"content": content, "total_weight": total})
+
+
+def version_link(version: RubricVersion | None) -> str:
+    if version is None:
+        return "—"
+    url = reverse("admin:knowledgebase_rubricversion_change", args=[version.pk])
+    return format_html('<a href="{}">v{}</a>', url, version.number)
+
+
+def versions_compared(request: HttpRequest, versions: list, active_id: int | None) -> tuple:
+    """(old, new) for a diff page: ?old=&new= if given, else the active version vs the newest one."""
+    by_id = {version.pk: version for version in versions}
+    try:
+        new = by_id.get(int(request.GET.get("new", 0))) or versions[0]
+        old = by_id.get(int(request.GET.get("old", 0))) or by_id.get(active_id) or versions[-1]
+    except ValueError as exc:
+        raise Http404("Bad version id.") from exc
+    if old.pk == new.pk and len(versions) > 1:
+        old = next(version for version in versions if version.pk != new.pk)
+    return old, new
+
+
+class RubricVersionInline(ReadOnlyVersionsInline, TabularInline):
+    model = RubricVersion
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["version", "status", "active", "change_note", "author", "created_at", "published_at"]
+    readonly_fields = fields
+    ordering = ["-number"]
+
+    @admin.display(description="Version")
+    def version(self, obj: RubricVersion) -> str:
+        return version_link(obj)
+
+    @admin.display(description="Active", boolean=True)
+    def active(self, obj: RubricVersion) -> bool:
+        return obj.rubric.active_version_id == obj.pk
+
+
+@admin.register(Rubric)
+class RubricAdmin(KnowledgePermissionsMixin, ModelAdmin):
+    list_display = ["name", "key", "dimension", "scope", "active", "updated_at"]
+    list_filter = ["dimension", "role", "call_type"]
+    search_fields = ["name", "key", "description"]
+    list_select_related = ["active_version"]
+    inlines = [RubricVersionInline]
+    actions_detail = ["edit_rubric", "compare_versions"]
+
+    def get_inlines(self, request, obj=None):
+        return self.inlines if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return RUBRIC_FIELDS if obj is None else [*RUBRIC_FIELDS, "active", "active_preview"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["key", "active", "active_preview"]
+
+    @admin.display(description="Scope")
+    def scope(self, obj: Rubric) -> str:
+        return " · ".join(filter(None, [obj.role, obj.call_type])) or "generic"
+
+    @admin.display(description="Active version")
+    def active(self, obj: Rubric) -> str:
+        return version_link(obj.active_version)
+
+    @admin.display(description="Active criteria")
+    def active_preview(self, obj: Rubric) -> str:
+        return rubric_preview_html(obj.active_version.content) if obj.active_version else "No published version yet."
+
+    def save_model(self, request, obj: Rubric, form, change: bool) -> None:
+        values = {name: form.cleaned_data[name] for name in RUBRIC_FIELDS if name in form.cleaned_data}
+        if change:
+            values.pop("key", None)
+            rubric = rubric_update(rubric_id=obj.pk, **values)
+        else:
+            rubric = rubric_create(**values)
+        obj.pk, obj.role = rubric.pk, rubric.role
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_urls(self):
+        diff = path(
+            "<path:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="knowledgebase_rubric_diff"
+        )
+        return [diff, *super().get_urls()]
+
+    @action(description="Edit (new draft)", permissions=["kb_edit"], url_path="edit", icon="edit")
+    def edit_rubric(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:knowledgebase_rubricversion_add") + f"?rubric={object_id}")
+
+    @action(description="Compare versions", url_path="compare", icon="difference")
+    def compare_versions(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:knowledgebase_rubric_diff", args=[object_id]))
+
+    def diff_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        rubric = self.get_object(request, object_id)
+        if rubric is None or not self.has_view_permission(request, rubric):
+            raise Http404("No such rubric.")
+        versions = list(rubric_version_list(rubric_id=rubric.pk))
+        if not versions:
+            self.message_user(request, "This rubric has no versions yet.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:knowledgebase_rubric_change", args=[rubric.pk]))
+        old, new = versions_compared(request, versions, rubric.active_version_id)
+        try:
+            diff = rubric_version_diff(old_id=old.pk, new_id=new.pk)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        actions = []
+        if new.status == VersionStatus.DRAFT and kb_can_edit(request.user):
+            url = reverse("admin:knowledgebase_rubricversion_publish_detail", args=[new.pk])
+            actions.append({"label": f"Publish v{new.number}", "url": url, "primary": True})
+            edit = reverse("admin:knowledgebase_rubricversion_change", args=[new.pk])
+            actions.append({"label": f"Keep editing v{new.number}", "url": edit})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "title": f"Compare versions of {rubric}", "rubric": rubric, "diff": diff,
+            "versions": versions, "old_id": old.pk, "new_id": new.pk, "active_id": rubric.active_version_id,
+            "actions": actions,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/knowledgebase/rubric_diff.html", context)
+
+
+@admin.register(RubricVersion)
+class RubricVersionAdmin(VersionAdmin):
+    parent = "rubric"
+    form = RubricVersionForm
+    list_display = ["__str__", "rubric", "number", "status", "is_active", "sha_short", "author", "created_at"]
+    list_filter = ["status", "rubric__dimension", "rubric"]
+    search_fields = ["rubric__name", "rubric__key", "change_note", "sha256"]
+    list_select_related = ["rubric", "author"]
+    readonly_info = ["rubric_link", "number", "status", "is_active", "sha256", "author", "created_at", "published_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["rubric", "change_note", "content_yaml"]})]
+        if obj.status == VersionStatus.DRAFT and kb_can_edit(request.user):
+            return [
+                (None, {"fields": ["rubric_link", "number", "status", "change_note", "content_yaml"]}),
+                ("Preview (as saved)", {"fields": ["preview"]}),
+            ]
+        return [
+            (None, {"fields": [*self.readonly_info, "change_note"]}),
+            ("Preview", {"fields": ["preview"]}),
+            ("Content (YAML)", {"fields": ["content_yaml_display"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.readonly_info, "preview", "content_yaml_display"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """Pre-fill a new draft from ?from=<version> or the rubric's newest version (?rubric=<id>)."""
+        initial = super().get_changeform_initial_data(request)
+        versions = RubricVersion.objects.select_related("rubric").order_by("-number")
+        source = None
+        if request.GET.get("from", "").isdigit():
+            source = versions.filter(pk=request.GET["from"]).first()
+        elif request.GET.get("rubric", "").isdigit():
+            source = versions.filter(rubric_id=request.GET["rubric"]).first()
+        if source is not None:
+            initial.update({"rubric": source.rubric_id, "content_yaml": rubric_content_yaml(source.content)})
+        initial.pop("from", None)
+        return initial
+
+    @admin.display(description="Rubric")
+    def rubric_link(self, obj: RubricVersion) -> str:
+        url = reverse("admin:knowledgebase_rubric_change", args=[obj.rubric_id])
+        return format_html('<a href="{}">{}</a>', url, obj.rubric)
+
+    @admin.display(description="Criteria")
+    def preview(self, obj: RubricVersion) -> str:
+        return rubric_preview_html(obj.content)
+
+    @admin.display(description="YAML")
+    def content_yaml_display(self, obj: RubricVersion) -> str:
+        return format_html(
+            '<pre class="kb-pre" style="white-space:pre-wrap;">{}</pre>', rubric_content_yaml(obj.content)
+        )
+
+    def save_form(self, request, form, change: bool) -> RubricVersion:
+        content, note = form.cleaned_data["content_yaml"], form.cleaned_data.get("change_note", "")
+        if change:
+            return rubric_version_update_draft(
+                version_id=form.instance.pk, content=content, change_note=note, author=request.user
+            )
+        rubric = form.cleaned_data["rubric"]
+        existing = set(rubric.versions.values_list("pk", flat=True))
+        version = rubric_version_create_draft(
+            rubric_id=rubric.pk, content=content, author=request.user, change_note=note
+        )
+        version._kb_existing = version.pk in existing
+        return version
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_kb_existing", False):
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, f"Draft {obj} saved. Review the changes, then publish.", messages.SUCCESS)
+        return HttpResponseRedirect(self._diff_url(obj))
+
+    def response_change(self, request, obj):
+        self.message_user(request, f"Draft {obj} updated. Review the changes, then publish.", messages.SUCCESS)
+        return HttpResponseRedirect(self._diff_url(obj))
+
+    def publish(self, *, version, user):
+        return rubric_version_publish(version_id=version.pk, user=user)
+
+    def rollback(self, *, version, user):
+        return rubric_rollback(rubric_id=version.rubric_id, version_id=version.pk, user=user)
+
+    def change_summary(self, *, version) -> list[str]:
+        active_id = version.rubric.active_version_id
+        if not active_id or active_id == version.pk:
+            return []
+        return rubric_version_diff(old_id=active_id, new_id=version.pk).summary or ["No differences in content."]

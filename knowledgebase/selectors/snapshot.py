@@ -1,0 +1,146 @@
+"""The analysis contract: which rubric and product docs a call is scored against, and one hash for them.
+
+The hash goes into the analysis cache key, so it covers exactly what a prompt would contain: for each dimension
+the most specific active rubric (role + call type > role > call type > generic), and every active document.
+It is taken over content hashes and keys, never database ids or timestamps, so re-saving an unchanged rubric or
+re-seeding a fresh database gives the same value, and any real edit gives a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledgebase.dimensions import DIMENSIONS
+from knowledgebase.models import Document, Rubric
+from knowledgebase.schemas import sha256_of
+
+
+@dataclass(frozen=True)
+class RubricSnapshot:
+    rubric_id: int
+    version_id: int
+    number: int
+    key: str
+    name: str
+    dimension: str
+    content: dict
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    document_id: int
+    version_id: int
+    key: str
+    title: str
+    kind: str
+    body: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class KnowledgeSnapshot:
+    """Active rubrics by dimension value and active documents (ordered by kind, key), with their hash."""
+
+    rubrics: dict[str, RubricSnapshot]
+    documents: tuple[DocumentSnapshot, ...]
+    hash: str
+    role: str = ""
+    call_type: str = ""
+
+    def versions(self) -> dict[str, dict[str, int]]:
+        """Version ids to store on an analysis run: {"rubrics": {dimension: id}, "documents": {key: id}}."""
+        return {
+            "rubrics": {dimension: rubric.version_id for dimension, rubric in sorted(self.rubrics.items())},
+            "documents": {document.key: document.version_id for document in self.documents},
+        }
+
+
+def _scope(role: str, call_type: str) -> tuple[str, str]:
+    return (role or "").strip().upper(), (call_type or "").strip()
+
+
+def _most_specific(rows: list[tuple], *, role: str, call_type: str) -> dict[str, tuple]:
+    """rows: (dimension, role, call_type, ...); the best matching row per dimension."""
+    best: dict[str, tuple[int, tuple]] = {}
+    for row in rows:
+        dimension, row_role, row_call_type = row[0], row[1], row[2]
+        if row_role not in ("", role) or row_call_type not in ("", call_type):
+            continue
+        rank = 2 * bool(row_role) + bool(row_call_type)
+        if dimension not in best or rank > best[dimension][0]:
+            best[dimension] = (rank, row)
+    return {dimension: row for dimension, (_, row) in best.items() if dimension in DIMENSIONS}
+
+
+def _hash(rubric_entries: list[list[str]], document_entries: list[list[str]]) -> str:
+    return sha256_of(sorted(rubric_entries) + sorted(document_entries))
+
+
+def knowledge_snapshot_get(*, role: str = "", call_type: str = "") -> KnowledgeSnapshot:
+    """Everything the analysis prompt needs for a call by a rep in `role` on a `call_type` call (blank = any)."""
+    role, call_type = _scope(role, call_type)
+    rubrics = list(
+        Rubric.objects.filter(active_version__isnull=False, role__in={"", role}, call_type__in={"", call_type})
+        .select_related("active_version")
+        .order_by("dimension", "key")
+    )
+    rows = [(rubric.dimension, rubric.role, rubric.call_type, rubric) for rubric in rubrics]
+    chosen = _most_specific(rows, role=role, call_type=call_type)
+    snapshots = {}
+    for dimension, row in chosen.items():
+        rubric = row[3]
+        version = rubric.active_version
+        snapshots[dimension] = RubricSnapshot(
+            rubric_id=rubric.pk,
+            version_id=version.pk,
+            number=version.number,
+            key=rubric.key,
+            name=rubric.name,
+            dimension=dimension,
+            content=version.content,
+            sha256=version.sha256,
+        )
+    documents = tuple(
+        DocumentSnapshot(
+            document_id=document.pk,
+            version_id=document.active_version.pk,
+            key=document.key,
+            title=document.active_version.title,
+            kind=document.kind,
+            body=document.active_version.body,
+            sha256=document.active_version.sha256,
+        )
+        for document in Document.objects.filter(active_version__isnull=False)
+        .select_related("active_version")
+        .order_by("kind", "key")
+    )
+    digest = _hash(
+        [["rubric", s.dimension, s.key, s.sha256] for s in snapshots.values()],
+        [["document", d.kind, d.key, d.sha256] for d in documents],
+    )
+    return KnowledgeSnapshot(
+        rubrics=dict(sorted(snapshots.items())),
+        documents=documents,
+        hash=digest,
+        role=role,
+        call_type=call_type,
+    )
+
+
+def knowledge_version_hash(*, role: str = "", call_type: str = "") -> str:
+    """The same hash as ``knowledge_snapshot_get(...).hash`` from two narrow queries (no content or bodies)."""
+    role, call_type = _scope(role, call_type)
+    rows = list(
+        Rubric.objects.filter(active_version__isnull=False, role__in={"", role}, call_type__in={"", call_type})
+        .order_by("dimension", "key")
+        .values_list("dimension", "role", "call_type", "key", "active_version__sha256")
+    )
+    chosen = _most_specific(rows, role=role, call_type=call_type)
+    documents = Document.objects.filter(active_version__isnull=False).values_list(
+        "kind", "key", "active_version__sha256"
+    )
+    return _hash(
+        [["rubric", dimension, row[3], row[4]] for dimension, row in chosen.items()],
+        [["document", kind, key, sha] for kind, key, sha in documents],
+    )
