@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import override_settings
 
-from config.env import BASE_DIR
 from config.schedules import schedules_setup
 from core.partitions import partitions_maintain
-
-LOGINS_FILE = BASE_DIR / ".demo" / "logins.json"
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,13 @@ class Login:
     password: str
 
 
+def _logins_file() -> Path:
+    return Path(settings.DEMO_DIR) / "logins.json"
+
+
 def _stored_passwords() -> dict[str, str]:
-    if LOGINS_FILE.is_file():
-        return json.loads(LOGINS_FILE.read_text())
+    if _logins_file().is_file():
+        return json.loads(_logins_file().read_text())
     return {}
 
 
@@ -44,9 +49,9 @@ def demo_login_ensure(*, role: str, username: str, email: str, superuser: bool =
         user.set_password(password)
     user.save()
     passwords[username] = password
-    LOGINS_FILE.parent.mkdir(exist_ok=True)
-    LOGINS_FILE.write_text(json.dumps(passwords, indent=2))
-    LOGINS_FILE.chmod(0o600)
+    _logins_file().parent.mkdir(parents=True, exist_ok=True)
+    _logins_file().write_text(json.dumps(passwords, indent=2))
+    _logins_file().chmod(0o600)
     return Login(role=role, username=username, email=email, password=password)
 
 
@@ -74,3 +79,54 @@ def demo_prepare() -> list[str]:
         f"partitions: {len(report.created)} created, {len(report.dropped)} dropped",
         f"database: {settings.DATABASES['default']['NAME']} on {settings.DATABASES['default']['HOST'] or 'socket'}",
     ]
+
+
+@dataclass(frozen=True)
+class RepLine:
+    name: str
+    role: str
+    calls: int
+    means: dict[str, float | None]
+    analyzers: str
+
+
+def rep_scoreboard() -> list[RepLine]:
+    """Per-rep mean score per dimension over current sessions (for the demo's closing summary)."""
+    from django.db.models import Avg, Count
+
+    from coaching.models import CoachingSession, DimensionScore
+    from knowledgebase.dimensions import Dimension
+
+    sessions = (
+        CoachingSession.objects.filter(is_current=True)
+        .values("speaker_name", "role")
+        .annotate(calls=Count("call_id", distinct=True))
+    )
+    analyzers: dict[str, set[str]] = {}
+    for name, analyzer in CoachingSession.objects.filter(is_current=True).values_list("speaker_name", "analyzer"):
+        analyzers.setdefault(name, set()).add(analyzer)
+    means: dict[tuple[str, str], float] = {}
+    rows = (
+        DimensionScore.objects.filter(session__is_current=True, score__isnull=False)
+        .values("session__speaker_name", "dimension")
+        .annotate(mean=Avg("score"))
+    )
+    for row in rows:
+        means[(row["session__speaker_name"], row["dimension"])] = round(float(row["mean"]), 2)
+    lines = []
+    for row in sorted(sessions, key=lambda r: r["speaker_name"]):
+        name = row["speaker_name"]
+        per_dimension = {dimension.value: means.get((name, dimension.value)) for dimension in Dimension}
+        lines.append(RepLine(name, row["role"], row["calls"], per_dimension, ",".join(sorted(analyzers[name]))))
+    return lines
+
+
+@contextmanager
+def demo_mailbox() -> Iterator[Path]:
+    """Deliver mail into .demo/mail/ (one file per message) instead of printing it, for the demo's duration."""
+    mailbox = Path(settings.DEMO_DIR) / "mail"
+    mailbox.mkdir(parents=True, exist_ok=True)
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mailbox)
+    ):
+        yield mailbox

@@ -44,10 +44,12 @@ _DOTENV = _read_dotenv(BASE_DIR / ".env")
 
 
 def raw(name: str) -> str | None:
-    """The variable's text, or None when it is not set anywhere."""
-    if name in os.environ:
-        return os.environ[name]
-    return _DOTENV.get(name)
+    """The variable's text, or None when it is not set anywhere. Empty counts as unset (as `NAME=` in
+    .env.example means "use the default")."""
+    value = os.environ[name] if name in os.environ else _DOTENV.get(name)
+    if value is None or not value.strip():
+        return None
+    return value
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -54,4 +54,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_check()}
     checks["queue"] = _queue_check() if checks["database"]["ok"] else {"ok": False, "error": "database down"}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "fail", "checks": checks}
+    if checks["database"]["ok"]:
+        # Upstream state, reported but not part of the verdict: a stale Gong poll or a held budget is not a
+        # reason for a load balancer to stop sending webhooks here.
+        from config.ops.health_checks import budget_check, gong_sync_check
+
+        body["info"] = {"gong_sync": gong_sync_check(), "budget": budget_check()}
+    return JsonResponse(body, status=200 if healthy else 503)

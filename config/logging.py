@@ -60,7 +60,12 @@ def logging_config(*, level: str, json_output: bool) -> dict:
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
             "django_q": {"level": "WARNING" if level == "INFO" else level},
+            "django-q": {"level": "WARNING" if level == "INFO" else level},
             "httpx": {"level": "WARNING"},
+            # The anthropic SDK logs whole request bodies (transcripts) at DEBUG: never let them through.
+            "anthropic": {"level": "WARNING"},
+            "httpx2": {"level": "WARNING"},
+            "httpcore2": {"level": "WARNING"},
             "httpcore": {"level": "WARNING"},
             "urllib3": {"level": "WARNING"},
         },

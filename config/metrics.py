@@ -19,6 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from config.health import queue_state
+from config.ops.metrics_collector import OpsCollector
 
 
 class DatabaseCollector:
@@ -42,9 +43,10 @@ class DatabaseCollector:
 
 _DATABASE_REGISTRY = CollectorRegistry()
 _DATABASE_REGISTRY.register(DatabaseCollector())
+_DATABASE_REGISTRY.register(OpsCollector())
 
 
-def _process_registry() -> CollectorRegistry:
+def process_registry() -> CollectorRegistry:
     if settings.PROMETHEUS_MULTIPROC_DIR:
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
@@ -70,5 +72,5 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not _allowed(request):
         message = "metrics need Authorization: Bearer <METRICS_TOKEN> or a client in METRICS_ALLOWED_NETWORKS"
         return JsonResponse({"error": message}, status=403)
-    body = generate_latest(_process_registry()) + generate_latest(_DATABASE_REGISTRY)
+    body = generate_latest(process_registry()) + generate_latest(_DATABASE_REGISTRY)
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django_q.models import Schedule
 
+from coaching.weekly.schedule import weekly_review_cron
+
 
 @dataclass(frozen=True)
 class ScheduleSpec:
@@ -17,9 +19,27 @@ class ScheduleSpec:
     kwargs: dict = field(default_factory=dict)
 
 
+def _weekly_review_spec() -> ScheduleSpec:
+    cron, kwargs = weekly_review_cron()
+    return ScheduleSpec(
+        "weekly_review", "coaching.weekly.tasks.weekly_review_scheduled", Schedule.CRON, cron=cron, kwargs=kwargs
+    )
+
+
 def schedule_specs() -> list[ScheduleSpec]:
     return [
         ScheduleSpec("partitions_maintain", "core.tasks.partitions_maintain", Schedule.DAILY),
+        _weekly_review_spec(),
+        # Gong ingestion: the fetch sweep re-finds pending calls whose task was lost (and due retries of late
+        # transcripts); the hourly poll catches calls whose webhook never came; users/manager hierarchy daily.
+        ScheduleSpec("gong_calls_fetch_pending", "gong.tasks.calls_fetch_pending", Schedule.MINUTES, minutes=1),
+        ScheduleSpec("gong_sync", "gong.tasks.gong_sync", Schedule.HOURLY),
+        ScheduleSpec("gong_users_sync", "gong.tasks.users_sync", Schedule.DAILY),
+        # Coaching: enqueue every transcribed call whose task was lost, re-claim stale analyses, release held
+        # calls once the budget allows, and ingest finished Message Batches.
+        ScheduleSpec("coaching_calls_sweep", "coaching.tasks.calls_coach_sweep", Schedule.MINUTES, minutes=5),
+        # Ops: the Claude budget alert (banner + one email per month per level).
+        ScheduleSpec("ops_budget_alert_check", "config.ops.tasks.budget_alert_check", Schedule.MINUTES, minutes=10),
     ]
 
 

@@ -241,3 +241,23 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} @ {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiQuota(models.Model):
+    """Shared state of the Gong API rate limiter and daily budget, one row per budget (normally "gong").
+
+    Gong's limits (3 requests/second, 10,000/day) are company-wide, so every worker process must draw from one
+    budget: each request reserves the next free slot with a single UPDATE ... RETURNING on this row (the row lock
+    serializes processes; see gong/ratelimit.py). Not a domain table: operational state only.
+    """
+
+    name = models.CharField(primary_key=True, max_length=40)
+    next_slot_at = models.DateTimeField()
+    day = models.DateField()
+    day_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "gong_api_quota"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.day_count} requests on {self.day}"

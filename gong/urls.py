@@ -1,3 +1,9 @@
 """Gong's URLs, mounted at /webhooks/gong/ by config.urls."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from gong.views import gong_webhook
+
+urlpatterns = [
+    path("", gong_webhook, name="gong-webhook"),
+]

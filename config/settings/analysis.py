@@ -1,15 +1,22 @@
 """Analysis settings: which analyzer, which model, chunking, budget."""
 
-from config.env import env_float, env_int, env_str
+from config.env import EnvError, env_float, env_int, env_str
 
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY")
 ANTHROPIC_BASE_URL = env_str("ANTHROPIC_BASE_URL")
 CLAUDE_MODEL = env_str("CLAUDE_MODEL", "claude-sonnet-5-5")
 # claude when a key is set, offline otherwise; `offline` is labelled as such everywhere it is shown.
-ANALYZER = env_str("ANALYZER", "claude" if ANTHROPIC_API_KEY else "offline")
+ANALYZER = env_str("ANALYZER", "claude" if ANTHROPIC_API_KEY else "offline").strip().lower()
+if ANALYZER not in {"claude", "offline"}:
+    raise EnvError(f"ANALYZER must be 'claude' or 'offline', not {ANALYZER!r}")
+if ANALYZER == "claude" and not ANTHROPIC_API_KEY:
+    raise EnvError("ANALYZER=claude needs ANTHROPIC_API_KEY (or leave ANALYZER unset to run the offline analyzer)")
 CLAUDE_TIMEOUT_S = env_float("CLAUDE_TIMEOUT_S", 300.0)
 CLAUDE_MAX_RETRIES = env_int("CLAUDE_MAX_RETRIES", 4)
 CLAUDE_MAX_OUTPUT_TOKENS = env_int("CLAUDE_MAX_OUTPUT_TOKENS", 8000)
+# output_config.effort (low | medium | high | …; empty = not sent, for models without effort): bounds adaptive
+# thinking, which is billed as output. Scoring against anchored rubrics needs little of it.
+CLAUDE_EFFORT = env_str("CLAUDE_EFFORT", "low")
 # 5m (1.25x write price) or 1h (2x): how long Anthropic keeps the rubric/KB prefix cached.
 CLAUDE_PROMPT_CACHE_TTL = env_str("CLAUDE_PROMPT_CACHE_TTL", "5m")
 
@@ -20,3 +27,9 @@ ANALYSIS_CLAIM_TIMEOUT_S = env_int("ANALYSIS_CLAIM_TIMEOUT_S", 900)
 # Monthly Claude budget in USD (0 = no limit); new analyses wait when it is reached.
 ANALYSIS_MONTHLY_BUDGET_USD = env_float("ANALYSIS_MONTHLY_BUDGET_USD", 0.0)
 ANALYSIS_BUDGET_WARN_RATIO = env_float("ANALYSIS_BUDGET_WARN_RATIO", 0.8)
+# Product documents above this many (estimated) tokens are ranked by overlap with the call; the rest left out.
+ANALYSIS_KB_MAX_TOKENS = env_int("ANALYSIS_KB_MAX_TOKENS", 12_000)
+# A worker that finds another worker analysing the same cache key waits this long for its result.
+ANALYSIS_WAIT_S = env_float("ANALYSIS_WAIT_S", 120.0)
+# Expected output tokens per scored speaker per request, for --dry-run estimates only.
+ANALYSIS_OUTPUT_TOKENS_PER_SPEAKER = env_int("ANALYSIS_OUTPUT_TOKENS_PER_SPEAKER", 700)

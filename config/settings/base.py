@@ -34,11 +34,12 @@ INSTALLED_APPS = [
     "analysis",
     "coaching",
     "mcp_bridge",
-    "config",
+    "config.apps.ConfigAppConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.logging_context.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +152,9 @@ if PROMETHEUS_MULTIPROC_DIR:
     Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR)
 
+# --- Demo: where `manage.py demo` keeps its dev webhook key pair, logins, worker log and mailbox (gitignored).
+DEMO_DIR = Path(env_str("DEMO_DIR") or BASE_DIR / ".demo")
+
 # --- Logging
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOG_FORMAT = env_str("LOG_FORMAT", "console")
@@ -163,6 +167,64 @@ UNFOLD = {
     "SITE_SYMBOL": "record_voice_over",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    # A "Budget 85% used" label in the header while the Claude budget is at its warning ratio or spent (ops only).
+    "ENVIRONMENT": "config.ops.banner.environment_callback",
+    # The coaching dashboard on the admin index (calls this week, dimension averages, reps needing attention, cost).
+    "DASHBOARD_CALLBACK": "coaching.views.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": False,
+        "show_all_applications": True,
+        "navigation": [
+            {
+                "title": "Coaching",
+                "items": [
+                    {"title": "Dashboard", "icon": "dashboard", "link": "/admin/"},
+                    {
+                        "title": "Search calls",
+                        "icon": "search",
+                        "link": "/admin/gong/call/search/",
+                        "permission": "coaching.views.may_view_calls",
+                    },
+                    {
+                        "title": "Reps",
+                        "icon": "groups",
+                        "link": "/admin/gong/gonguser/",
+                        "permission": "coaching.views.may_view_calls",
+                    },
+                    {
+                        "title": "Unreviewed scores",
+                        "icon": "rate_review",
+                        "link": "/admin/coaching/dimensionscore/?reviewed=no",
+                        "permission": "coaching.views.may_review",
+                    },
+                ],
+            },
+            {
+                "title": "Ops",
+                "separator": True,
+                "items": [
+                    {
+                        "title": "Costs",
+                        "icon": "payments",
+                        "link": "/admin/ops/costs/",
+                        "permission": "config.ops.permissions.request_is_ops",
+                    },
+                    {
+                        "title": "Pipeline",
+                        "icon": "route",
+                        "link": "/admin/ops/pipeline/",
+                        "permission": "config.ops.permissions.request_is_ops",
+                    },
+                    {
+                        "title": "Gong quota",
+                        "icon": "speed",
+                        "link": "/admin/ops/gong-quota/",
+                        "permission": "config.ops.permissions.request_is_ops",
+                    },
+                ],
+            },
+        ],
+    },
 }
 
 # --- Per-domain settings, one module each (only config/ reads the environment).
@@ -170,3 +232,4 @@ from config.settings.analysis import *  # noqa: E402, F403
 from config.settings.coaching import *  # noqa: E402, F403
 from config.settings.gong import *  # noqa: E402, F403
 from config.settings.knowledgebase import *  # noqa: E402, F403
+from config.settings.ops import *  # noqa: E402, F403

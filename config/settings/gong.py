@@ -27,3 +27,14 @@ GONG_TRANSCRIPT_WAIT_HOURS = env_float("GONG_TRANSCRIPT_WAIT_HOURS", 24.0)
 GONG_ANALYZE_PRIVATE_CALLS = env_bool("GONG_ANALYZE_PRIVATE_CALLS", False)
 GONG_ANALYZE_INTERNAL_CALLS = env_bool("GONG_ANALYZE_INTERNAL_CALLS", False)
 GONG_SYNC_LOOKBACK_HOURS = env_int("GONG_SYNC_LOOKBACK_HOURS", 36)
+
+# Hand transcribed calls to analysis (`coaching.tasks.call_coach`) right away; off → the analysis sweep finds them.
+GONG_ENQUEUE_ANALYSIS = env_bool("GONG_ENQUEUE_ANALYSIS", True)
+# A fetch claim older than this (the worker died mid-fetch) is taken over by the next fetch.
+GONG_FETCH_CLAIM_TIMEOUT_S = env_int("GONG_FETCH_CLAIM_TIMEOUT_S", 600)
+# Debounce: a fetch waits until no webhook arrived for this long (or the batch is full, or the oldest pending call
+# waited GONG_FETCH_MAX_DELAY_S), so a burst of deliveries becomes one batched Gong request, not one per call.
+GONG_FETCH_DEBOUNCE_S = env_float("GONG_FETCH_DEBOUNCE_S", 2.0)
+GONG_FETCH_MAX_DELAY_S = env_float("GONG_FETCH_MAX_DELAY_S", 20.0)
+# Longest Retry-After we sleep through inside a request; longer (e.g. the daily quota) raises GongRateLimited.
+GONG_MAX_RETRY_WAIT_S = env_float("GONG_MAX_RETRY_WAIT_S", 60.0)

@@ -33,3 +33,10 @@ def test_database_url_parsing_handles_password_and_socket_host():
 def test_a_non_postgres_database_url_is_refused():
     with pytest.raises(env.EnvError, match="postgres"):
         env.parse_database_url("sqlite:///db.sqlite3")
+
+
+def test_an_empty_variable_means_the_default_as_in_env_example(monkeypatch):
+    monkeypatch.setenv("CC_TEST_INT", "  ")
+    monkeypatch.setenv("CC_TEST_STR", "")
+    assert env.env_int("CC_TEST_INT", 7) == 7
+    assert env.env_str("CC_TEST_STR", "fallback") == "fallback"

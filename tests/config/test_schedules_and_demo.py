@@ -21,15 +21,3 @@ def test_setup_schedules_repairs_an_edited_schedule():
     Schedule.objects.filter(name="partitions_maintain").update(func="somewhere.else")
     call_command("setup_schedules")
     assert Schedule.objects.get(name="partitions_maintain").func == "core.tasks.partitions_maintain"
-
-
-def test_demo_without_serving_prints_a_summary_and_a_working_admin_login(capsys, client, tmp_path, monkeypatch):
-    from config import demo
-
-    monkeypatch.setattr(demo, "LOGINS_FILE", tmp_path / "logins.json")
-    call_command("demo", "--no-serve")
-    out = capsys.readouterr().out
-    assert "gong_call" in out and "coaching_dimension_score" in out
-    password = out.split("password: ")[1].split()[0]
-    assert client.login(username="admin", password=password)
-    assert client.get("/admin/").status_code == 200

@@ -1,0 +1,101 @@
+"""Analysis reads: runs (the result cache) and the cost ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from analysis.models import AnalysisRun, ApiCall, ApiCallStatus, RunStatus
+from core.errors import NotFound
+
+
+def run_get(*, run_id: int) -> AnalysisRun:
+    """The run with this id; NotFound otherwise."""
+    run = AnalysisRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(f"Analysis run {run_id} not found")
+    return run
+
+
+def run_for_call(*, call_id: str) -> AnalysisRun | None:
+    """The call's most recent succeeded run (the one its current sessions come from), or None."""
+    return AnalysisRun.objects.filter(call_id=call_id, status=RunStatus.SUCCEEDED).order_by("-finished_at").first()
+
+
+def runs_list(*, call_id: str | None = None, status: str | None = None, limit: int = 100) -> QuerySet[AnalysisRun]:
+    """Runs, newest first, optionally for one call and/or in one status."""
+    runs = AnalysisRun.objects.select_related("call").order_by("-created_at")
+    if call_id:
+        runs = runs.filter(call_id=call_id)
+    if status:
+        runs = runs.filter(status=status)
+    return runs[:limit]
+
+
+def api_calls_for_run(*, run_id: int) -> QuerySet[ApiCall]:
+    """Ledger rows of one run (every Claude request it made, failed ones included), oldest first."""
+    return ApiCall.objects.filter(run_id=run_id).order_by("created_at", "id")
+
+
+def batches_open() -> list[str]:
+    """Message Batch ids that still have runs waiting for results."""
+    rows = AnalysisRun.objects.filter(status=RunStatus.BATCH_SUBMITTED).values_list("batch_id", flat=True)
+    return sorted(set(rows))
+
+
+@dataclass(frozen=True)
+class CostSummary:
+    requests: int
+    failed_requests: int
+    input_tokens: int
+    output_tokens: int
+    cache_write_tokens: int
+    cache_read_tokens: int
+    cost_usd: Decimal
+    unpriced_requests: int  # rows whose model had no price: cost unknown, not in cost_usd
+    by_purpose: dict = field(default_factory=dict)
+    by_model: dict = field(default_factory=dict)
+
+
+def cost_summary(*, start: datetime, end: datetime) -> CostSummary:
+    """Ledger totals for created_at in [start, end)."""
+    rows = ApiCall.objects.filter(created_at__gte=start, created_at__lt=end)
+    sums = {
+        name: Sum(name)
+        for name in ("input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "cost_usd")
+    }
+    totals = rows.aggregate(
+        requests=Count("id"),
+        failed=Count("id", filter=Q(status=ApiCallStatus.ERROR)),
+        unpriced=Count("id", filter=Q(cost_usd__isnull=True, status=ApiCallStatus.OK)),
+        **sums,
+    )
+
+    def group(field_name: str) -> dict:
+        return {
+            row[field_name]: {"requests": row["n"], "cost_usd": row["cost"] or Decimal("0")}
+            for row in rows.values(field_name).order_by(field_name).annotate(n=Count("id"), cost=Sum("cost_usd"))
+        }
+
+    return CostSummary(
+        requests=totals["requests"],
+        failed_requests=totals["failed"],
+        input_tokens=totals["input_tokens"] or 0,
+        output_tokens=totals["output_tokens"] or 0,
+        cache_write_tokens=totals["cache_write_tokens"] or 0,
+        cache_read_tokens=totals["cache_read_tokens"] or 0,
+        cost_usd=totals["cost_usd"] or Decimal("0"),
+        unpriced_requests=totals["unpriced"],
+        by_purpose=group("purpose"),
+        by_model=group("model"),
+    )
+
+
+def cache_hit_stats(*, start: datetime, end: datetime) -> dict:
+    """Succeeded runs created in the window and how many analyses reused them is not tracked per hit; this
+    reports runs by analyzer and status for dashboards."""
+    rows = AnalysisRun.objects.filter(created_at__gte=start, created_at__lt=end)
+    return {f"{r['analyzer']}:{r['status']}": r["n"] for r in rows.values("analyzer", "status").annotate(n=Count("id"))}

@@ -1,0 +1,175 @@
+"""The Message Batches path (half price): submit many calls in one batch, poll, ingest finished results.
+
+A run submitted to a batch is `batch_submitted` with its batch id; each of its chunk requests is one batch entry
+(custom_id `r<run>-<chunk>-<chunks>`). Ingesting writes one ledger row per entry at batch prices, validates
+(one realtime repair request for an invalid answer), verifies quotes, merges and finishes the run. The coaching
+layer then stores sessions: a later `call_coach` finds the run as a cache hit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from analysis.claude import ClaudeError, batch_create, batch_get, batch_results
+from analysis.models import AnalysisRun, Analyzer, ApiPurpose, RunMode, RunStatus
+from analysis.selectors import batches_open
+from analysis.services.analyze import AnalysisOutcome, analysis_for_call
+from analysis.services.claude_run import (
+    AnswerInvalid,
+    Spend,
+    answer_with_repair,
+    requests_for,
+    result_build,
+    windows_for,
+)
+from analysis.services.context import analysis_input_build
+from analysis.services.ledger import api_call_record, budget_hold_reason, budget_state
+from analysis.services.runs import run_claim, run_finish, run_supersede, totals_fields
+from core.errors import NotFound
+
+_CUSTOM_ID = re.compile(r"^r(\d+)-(\d+)-(\d+)$")
+
+
+@dataclass
+class BatchSubmission:
+    batch_id: str = ""
+    outcomes: dict[str, AnalysisOutcome] = field(default_factory=dict)
+
+    @property
+    def submitted(self) -> list[str]:
+        return [c for c, o in self.outcomes.items() if o.status == "batch_submitted"]
+
+
+@dataclass
+class BatchPoll:
+    checked: int = 0
+    ended: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    call_ids: list[str] = field(default_factory=list)  # calls whose runs finished in this poll
+
+
+def _prepare(call_id: str, *, force: bool, worker: str, submission: BatchSubmission, entries: list, owned: dict):
+    try:
+        inp = analysis_input_build(call_id=call_id)
+    except NotFound as exc:
+        submission.outcomes[call_id] = AnalysisOutcome(None, "failed", False, exc.message)
+        return
+    if inp.error or inp.analyzer == Analyzer.OFFLINE:  # offline work is free and immediate
+        submission.outcomes[call_id] = analysis_for_call(call_id=call_id, force=force, worker=worker)
+        return
+    if force:
+        run_supersede(cache_key=inp.cache_key)
+    claim = run_claim(inp=inp, worker=worker, mode=RunMode.BATCH)
+    if claim.state != "owned":
+        status = {"hit": "succeeded", "batch": "batch_submitted"}.get(claim.state, "failed")
+        detail = "" if claim.state == "hit" else f"run {claim.run.pk} is {claim.run.status}"
+        submission.outcomes[call_id] = AnalysisOutcome(claim.run.pk, status, claim.state == "hit", detail)
+        return
+    windows, tokens = windows_for(inp, count_with_api=False)
+    for number, body in enumerate(requests_for(inp, windows), start=1):
+        entries.append({"custom_id": f"r{claim.run.pk}-{number}-{len(windows)}", "params": body})
+    owned[call_id] = (claim, len(windows), tokens)
+
+
+def batch_submit(*, call_ids: list[str], force: bool = False, worker: str = "") -> BatchSubmission:
+    """Submit every call that needs Claude to one Message Batch; cache hits and offline analyses return at once."""
+    submission, entries, owned = BatchSubmission(), [], {}
+    state = budget_state()
+    for call_id in dict.fromkeys(call_ids):
+        if state.status == "held":
+            submission.outcomes[call_id] = AnalysisOutcome(None, "held", False, budget_hold_reason(state))
+            continue
+        _prepare(call_id, force=force, worker=worker, submission=submission, entries=entries, owned=owned)
+    if not entries:
+        return submission
+    try:
+        info = batch_create(requests=entries)
+    except ClaudeError as exc:
+        reason = f"Message Batch submission failed: {exc}"[:1000]
+        for call_id, (claim, _, _) in owned.items():
+            api_call_record(
+                run_id=claim.run.pk, call_id=call_id, purpose=ApiPurpose.CALL_ANALYSIS, mode=RunMode.BATCH, error=exc
+            )
+            run_finish(run_id=claim.run.pk, token=claim.token, status=RunStatus.FAILED, fields={"error": reason})
+            submission.outcomes[call_id] = AnalysisOutcome(claim.run.pk, "failed", False, reason)
+        return submission
+    submission.batch_id = info.batch_id
+    for call_id, (claim, chunks, tokens) in owned.items():
+        AnalysisRun.objects.filter(pk=claim.run.pk, claimed_by=claim.token).update(
+            status=RunStatus.BATCH_SUBMITTED,
+            batch_id=info.batch_id,
+            mode=RunMode.BATCH,
+            chunk_count=chunks,
+            transcript_tokens=tokens,
+            claimed_at=timezone.now(),
+        )
+        submission.outcomes[call_id] = AnalysisOutcome(
+            claim.run.pk, "batch_submitted", False, f"waiting for Message Batch {info.batch_id}"
+        )
+    return submission
+
+
+def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bool:
+    """Finish one run from its batch entries; True when it succeeded."""
+    spend, answers, error = Spend(), [], ""
+    try:
+        inp = analysis_input_build(call_id=run.call_id, analyzer=run.analyzer)
+        requests = requests_for(inp, windows_for(inp, count_with_api=False)[0])
+        purpose = ApiPurpose.CALL_ANALYSIS if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
+        for number, request in enumerate(requests, start=1):
+            item = items.get(number)
+            if item is None or item.reply is None:
+                raise AnswerInvalid(f"batch entry {number}/{len(requests)}: {item.error if item else 'missing'}")
+            usage, cost = api_call_record(
+                run_id=run.pk,
+                call_id=run.call_id,
+                purpose=purpose,
+                mode=RunMode.BATCH,
+                reply=item.reply,
+                batch_id=batch_id,
+            )
+            spend.add(usage, cost)
+            answers.append(
+                answer_with_repair(request, inp=inp, run_id=run.pk, purpose=purpose, spend=spend, first=item.reply)
+            )
+        result = result_build(inp, answers, rubric_versions=(run.knowledge_versions or {}).get("rubrics", {}))
+    except (AnswerInvalid, ClaudeError, NotFound) as exc:
+        result, error = None, str(exc)[:1000]
+    fields = totals_fields(usage=spend.usage, cost=spend.cost, latency_ms=0, paid_requests=spend.requests)
+    if result is None:
+        run_finish(run_id=run.pk, token=None, status=RunStatus.FAILED, fields={**fields, "error": error})
+        return False
+    fields.update(
+        result=result.model_dump(mode="json"),
+        quotes_verified=result.quotes_verified,
+        quotes_dropped=result.quotes_dropped,
+    )
+    run_finish(run_id=run.pk, token=None, status=RunStatus.SUCCEEDED, fields=fields)
+    return True
+
+
+def batch_poll(*, batch_id: str | None = None) -> BatchPoll:
+    """Check open batches (or one); ingest the ended ones into their runs."""
+    poll = BatchPoll()
+    open_ids = [batch_id] if batch_id else batches_open()
+    for current in open_ids:
+        poll.checked += 1
+        if batch_get(batch_id=current).status != "ended":
+            continue
+        poll.ended += 1
+        grouped: dict[int, dict[int, object]] = defaultdict(dict)
+        for item in batch_results(batch_id=current):
+            match = _CUSTOM_ID.match(item.custom_id)
+            if match:
+                grouped[int(match.group(1))][int(match.group(2))] = item
+        for run in AnalysisRun.objects.filter(batch_id=current, status=RunStatus.BATCH_SUBMITTED):
+            ok = _ingest_run(run, grouped.get(run.pk, {}), current)
+            poll.succeeded += ok
+            poll.failed += not ok
+            poll.call_ids.append(run.call_id)
+    return poll

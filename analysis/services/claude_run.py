@@ -1,0 +1,190 @@
+"""One Claude analysis of one call: plan chunks, one structured request per chunk (one in total below the
+chunk threshold), one repair attempt for an invalid answer, verify quotes, merge. Network only — the caller
+writes the run row; every request is written to the ledger as it happens (outside any transaction)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from pydantic import ValidationError
+
+from analysis import prompts
+from analysis.chunking import Window, windows_plan
+from analysis.claude import ClaudeError, ClaudeReply, message_create, message_request, tokens_count
+from analysis.merge import results_merge
+from analysis.models import ApiPurpose, RunMode
+from analysis.pricing import TokenUsage
+from analysis.quotes import TranscriptIndex
+from analysis.render import lines_text
+from analysis.results import Verification, answer_check, speakers_from_answer
+from analysis.schemas import CallAnalysisResult, LlmAnalysis
+from analysis.services.ledger import api_call_record
+from analysis.tokens import calibration
+
+
+@dataclass
+class Spend:
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    cost: Decimal | None = Decimal("0")
+    requests: int = 0
+
+    def add(self, usage: TokenUsage, cost: Decimal | None) -> None:
+        self.usage = self.usage + usage
+        self.cost = None if cost is None or self.cost is None else self.cost + cost
+        self.requests += 1
+
+
+@dataclass
+class ClaudeOutcome:
+    result: CallAnalysisResult | None
+    spend: Spend
+    latency_ms: int
+    transcript_tokens: int
+    chunk_count: int
+    error: str = ""
+
+
+class AnswerInvalid(Exception):
+    pass
+
+
+def _count(inp, run_id: int | None) -> int | None:
+    """The count endpoint's figure for the rendered transcript (free; recorded in the ledger at zero cost)."""
+    started = time.monotonic()
+    try:
+        counted = tokens_count(system="", messages=[{"role": "user", "content": lines_text(inp.lines)}])
+    except ClaudeError as exc:
+        api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc)
+        return None  # the estimate will do
+    latency_ms = int((time.monotonic() - started) * 1000)
+    reply = ClaudeReply("", TokenUsage(), "", latency_ms, 1, "", settings.CLAUDE_MODEL)
+    api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, reply=reply)
+    return counted
+
+
+def windows_for(inp, *, count_with_api: bool, run_id: int | None = None) -> tuple[list[Window], int]:
+    """Chunk windows and the transcript's token count (calibrated by the count endpoint near the limit)."""
+    estimated = sum(line.tokens for line in inp.lines)
+    factor = 1.0
+    if count_with_api and estimated > settings.ANALYSIS_CHUNK_TOKENS // 2:
+        factor = calibration(estimated=estimated, counted=_count(inp, run_id))
+    sizes = [max(1, round(line.tokens * factor)) for line in inp.lines]
+    windows = windows_plan(sizes, max_tokens=settings.ANALYSIS_CHUNK_TOKENS, overlap=settings.ANALYSIS_CHUNK_OVERLAP)
+    return windows, round(estimated * factor)
+
+
+def requests_for(inp, windows: list[Window]) -> list[dict]:
+    """The Messages request body per window (same system prefix, so all but the first read it from cache)."""
+    system = prompts.system_blocks(snapshot=inp.snapshot, documents=inp.documents, ttl=settings.CLAUDE_PROMPT_CACHE_TTL)
+    bodies = []
+    for number, window in enumerate(windows, start=1):
+        text = prompts.user_text(
+            call=inp.call,
+            speakers=inp.internal,
+            stats=inp.stats,
+            transcript=lines_text(inp.lines[window.start : window.end]),
+            part=(number, len(windows)) if len(windows) > 1 else None,
+        )
+        bodies.append(
+            message_request(
+                system=system,
+                messages=[{"role": "user", "content": text}],
+                output_model=LlmAnalysis,
+                max_tokens=settings.CLAUDE_MAX_OUTPUT_TOKENS,
+            )
+        )
+    return bodies
+
+
+def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str]) -> LlmAnalysis:
+    try:
+        answer = LlmAnalysis.model_validate_json(reply.text)
+        answer_check(answer, speaker_ids=speaker_ids)
+    except (ValidationError, ValueError) as exc:
+        detail = str(exc).splitlines()
+        raise AnswerInvalid(
+            " ".join(detail[:4])[:400] + (" (answer cut at max_tokens)" if reply.stop_reason == "max_tokens" else "")
+        ) from exc
+    return answer
+
+
+def _send(request: dict, *, inp, run_id: int, purpose: str, spend: Spend) -> ClaudeReply:
+    try:
+        reply = message_create(request=request)
+    except ClaudeError as exc:
+        api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"])
+        raise
+    usage, cost = api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply)
+    spend.add(usage, cost)
+    return reply
+
+
+def answer_with_repair(
+    request: dict,
+    *,
+    inp,
+    run_id: int,
+    purpose: str,
+    spend: Spend,
+    first: ClaudeReply | None = None,
+    mode: str = RunMode.REALTIME,
+) -> LlmAnalysis:
+    """Send (unless `first` is a reply already received), validate; one repair turn on an invalid answer."""
+    speaker_ids = [speaker.speaker_id for speaker in inp.internal]
+    reply = first or _send(request, inp=inp, run_id=run_id, purpose=purpose, spend=spend)
+    try:
+        return answer_parse(reply, speaker_ids=speaker_ids)
+    except AnswerInvalid as exc:
+        repair = {
+            **request,
+            "messages": [
+                *request["messages"],
+                {"role": "assistant", "content": reply.text or "{}"},
+                {"role": "user", "content": prompts.repair_text(error=str(exc))},
+            ],
+        }
+        second = _send(repair, inp=inp, run_id=run_id, purpose=ApiPurpose.REPAIR, spend=spend)
+        try:
+            return answer_parse(second, speaker_ids=speaker_ids)
+        except AnswerInvalid as again:
+            raise AnswerInvalid(f"invalid answer after one repair attempt: {again}") from again
+
+
+def result_build(inp, answers: list[LlmAnalysis], *, rubric_versions: dict | None = None) -> CallAnalysisResult:
+    """Verify every answer's quotes against the transcript and merge the chunks."""
+    index, tally = TranscriptIndex(inp.turns), Verification()
+    versions = rubric_versions if rubric_versions is not None else inp.rubric_versions
+    chunks = [speakers_from_answer(a, inp=inp, index=index, tally=tally, rubric_versions=versions) for a in answers]
+    return CallAnalysisResult(
+        call_id=inp.call.pk,
+        analyzer="claude",
+        model=inp.model,
+        prompt_version=inp.prompt_version,
+        speakers=results_merge(chunks),
+        call_stats=inp.stats.get("call", {}),
+        chunk_count=len(answers),
+        quotes_verified=tally.verified,
+        quotes_dropped=tally.dropped,
+    )
+
+
+def claude_analyze(*, inp, run_id: int, purpose: str = ApiPurpose.CALL_ANALYSIS) -> ClaudeOutcome:
+    """Run the analysis; failures come back as `error` (the reason a person reads), never as an exception."""
+    started, spend = time.monotonic(), Spend()
+    windows, transcript_tokens = [], 0
+    try:
+        windows, transcript_tokens = windows_for(inp, count_with_api=True, run_id=run_id)
+        requests = requests_for(inp, windows)
+        chunk_purpose = purpose if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
+        answers = [answer_with_repair(r, inp=inp, run_id=run_id, purpose=chunk_purpose, spend=spend) for r in requests]
+        result = result_build(inp, answers)
+        error = ""
+    except ClaudeError as exc:
+        result, error = None, f"Claude request failed after {exc.attempts} attempt(s): {exc}"
+    except AnswerInvalid as exc:
+        result, error = None, str(exc)
+    latency_ms = int((time.monotonic() - started) * 1000)
+    return ClaudeOutcome(result, spend, latency_ms, transcript_tokens, len(windows), error[:1000])

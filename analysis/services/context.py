@@ -1,0 +1,206 @@
+"""Everything one analysis needs, gathered once: transcript, speakers, knowledge, stats, rendering, cache key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from analysis.interaction import interaction_stats
+from analysis.models import Analyzer
+from analysis.offline import OFFLINE_MODEL, OFFLINE_VERSION
+from analysis.prompts import PROMPT_VERSION
+from analysis.render import Line, Speaker, speakers_build, transcript_render
+from analysis.tokens import token_estimate
+from core.errors import NotFound
+from gong.models import Transcript
+from gong.selectors import call_get, call_participants, transcript_get
+from knowledgebase.dimensions import DIMENSIONS
+from knowledgebase.selectors import knowledge_snapshot_get, knowledge_version_hash
+
+COACHED_ROLES = ("AE", "SE", "CSM")
+_WORD = re.compile(r"[a-z0-9]{4,}")
+
+
+@dataclass
+class AnalysisInput:
+    call: object
+    transcript: object
+    turns: list[dict]
+    speakers: dict[str, Speaker]
+    internal: list[Speaker]
+    snapshot: object
+    documents: tuple
+    lines: list[Line]
+    stats: dict[str, dict]
+    analyzer: str
+    model: str
+    prompt_version: str
+    options: dict
+    cache_key: str
+    error: str = ""
+    rubric_versions: dict[str, int] = field(default_factory=dict)
+
+
+def analyzer_current() -> str:
+    return Analyzer.OFFLINE if settings.ANALYZER == "offline" else Analyzer.CLAUDE
+
+
+def documents_relevant(*, documents: tuple, transcript_text: str, max_tokens: int) -> tuple:
+    """All documents when they fit; otherwise the ones sharing most words with the call, within the budget.
+
+    Keeping the full set whenever it fits keeps the cached system prefix identical across calls.
+    """
+    if sum(token_estimate(doc.body) for doc in documents) <= max_tokens:
+        return documents
+    words = set(_WORD.findall(transcript_text.lower()))
+    ranked = sorted(documents, key=lambda doc: -len(words & set(_WORD.findall(doc.body.lower()))))
+    chosen, used = [], 0
+    for doc in ranked:
+        size = token_estimate(doc.body)
+        if used + size <= max_tokens:
+            chosen.append(doc)
+            used += size
+    return tuple(doc for doc in documents if doc in chosen)
+
+
+def cache_key_for(
+    *, transcript_sha256: str, knowledge_hash: str, prompt_version: str, model: str, options: dict
+) -> str:
+    payload = json.dumps([transcript_sha256, knowledge_hash, prompt_version, model, options], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class KeyInputs:
+    """What the cache key is made of; cheap to compute (no rendering), so a cache hit is a fast lookup."""
+
+    call: object | None  # None on the fast path (only the digest and call type were read)
+    transcript: object | None
+    participants: list
+    role: str
+    knowledge_hash: str
+    analyzer: str
+    model: str
+    prompt_version: str
+    options: dict
+    cache_key: str
+
+
+# (speaker_id, name, title, affiliation, user role) per participant: all the key needs to know about people.
+Person = tuple[str, str, str, str, str]
+
+
+def _people(participants: list) -> list[Person]:
+    rows = [(p.speaker_id, p.name, p.title, p.affiliation, p.user.role if p.user else "") for p in participants]
+    return sorted(rows)
+
+
+def _role(people: list[Person]) -> str:
+    """The rubric role: the one coached role all internal participants share, else generic rubrics."""
+    roles = {role for _, _, _, affiliation, role in people if affiliation == "Internal" and role in COACHED_ROLES}
+    return roles.pop() if len(roles) == 1 else ""
+
+
+def _key_rows(call_id: str) -> tuple[str, str, list[Person]]:
+    """(transcript digest, call type, people) in one narrow query: a 30K-token transcript row is ~0.5 MB and a
+    cache hit needs none of it. TODO(gong): a gong.selectors helper for this read, when it exists."""
+    rows = list(
+        Transcript.objects.filter(call_id=call_id).values_list(
+            "sha256",
+            "call__call_type",
+            "call__participants__speaker_id",
+            "call__participants__name",
+            "call__participants__title",
+            "call__participants__affiliation",
+            "call__participants__user__role",
+        )
+    )
+    if not rows:
+        raise NotFound(f"Transcript for call {call_id} not found")
+    people = sorted((r[2], r[3], r[4], r[5], r[6] or "") for r in rows if r[5] is not None)
+    return rows[0][0], rows[0][1] or "", people
+
+
+def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, transcript=None) -> KeyInputs:
+    """Cache key = sha256(transcript sha + knowledge hash + prompt version + model + options). Options hold the
+    analyzer, the call id, chunking and KB-size settings and a digest of the participants' names, titles and
+    affiliations; the product documents chosen for the prompt follow from the transcript and the knowledge,
+    both already in the key. Without `call`/`transcript` this is the fast path of a cache lookup (4 queries)."""
+    participants = []
+    if call is not None and transcript is not None:
+        participants = call_participants(call_id=call_id)
+        transcript_sha256, call_type, people = transcript.sha256, call.call_type or "", _people(participants)
+    else:
+        transcript_sha256, call_type, people = _key_rows(call_id)
+    role = _role(people)
+    knowledge_hash = knowledge_version_hash(role=role, call_type=call_type)
+    analyzer = analyzer or analyzer_current()
+    model = OFFLINE_MODEL if analyzer == Analyzer.OFFLINE else settings.CLAUDE_MODEL
+    prompt_version = OFFLINE_VERSION if analyzer == Analyzer.OFFLINE else PROMPT_VERSION
+    digest = hashlib.sha256("|".join(":".join(person[:4]) for person in people).encode()).hexdigest()
+    options = {
+        "analyzer": analyzer,
+        "call_id": call_id,
+        "chunk_tokens": settings.ANALYSIS_CHUNK_TOKENS,
+        "chunk_overlap": settings.ANALYSIS_CHUNK_OVERLAP,
+        "kb_max_tokens": settings.ANALYSIS_KB_MAX_TOKENS,
+        "speakers": digest,
+    }
+    key = cache_key_for(
+        transcript_sha256=transcript_sha256,
+        knowledge_hash=knowledge_hash,
+        prompt_version=prompt_version,
+        model=model,
+        options=options,
+    )
+    return KeyInputs(
+        call, transcript, participants, role, knowledge_hash, analyzer, model, prompt_version, options, key
+    )
+
+
+def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> AnalysisInput:
+    """Gather the call; raises core.errors.NotFound when the call or its transcript is missing."""
+    call = call_get(call_id=call_id)
+    transcript = transcript_get(call_id=call_id)
+    keys = key_inputs_get(call_id=call_id, analyzer=analyzer, call=call, transcript=transcript)
+    turns = transcript.turns or []
+    speakers = speakers_build(participants=keys.participants, turns=turns)
+    spoke = {str(turn.get("speaker_id", "")) for turn in turns}
+    internal = [s for s in speakers.values() if s.is_internal and s.speaker_id in spoke]
+    snapshot = knowledge_snapshot_get(role=keys.role, call_type=call.call_type or "")
+    documents = documents_relevant(
+        documents=snapshot.documents, transcript_text=transcript.text or "", max_tokens=settings.ANALYSIS_KB_MAX_TOKENS
+    )
+    lines = transcript_render(turns=turns, speakers=speakers, max_line_tokens=settings.ANALYSIS_CHUNK_TOKENS // 2)
+    stats = {speaker.speaker_id: interaction_stats(turns, speaker_id=speaker.speaker_id) for speaker in internal}
+    stats["call"] = interaction_stats(turns)
+    missing = [d for d in DIMENSIONS if d not in snapshot.rubrics]
+    error = ""
+    if not turns:
+        error = "the transcript is empty"
+    elif not internal:
+        error = "no internal speaker (Rep) spoke on this call"
+    elif missing:
+        error = f"no active rubric for {', '.join(missing)} (run manage.py seed_knowledgebase)"
+    return AnalysisInput(
+        call=call,
+        transcript=transcript,
+        turns=turns,
+        speakers=speakers,
+        internal=internal,
+        snapshot=snapshot,
+        documents=documents,
+        lines=lines,
+        stats=stats,
+        analyzer=keys.analyzer,
+        model=keys.model,
+        prompt_version=keys.prompt_version,
+        options=keys.options,
+        cache_key=keys.cache_key,
+        error=error,
+        rubric_versions={d: r.version_id for d, r in snapshot.rubrics.items()},
+    )

@@ -1,0 +1,92 @@
+"""The cost ledger (one analysis_api_call row per Claude request, failed ones included) and the monthly budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import structlog
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from analysis.claude import ClaudeError, ClaudeReply
+from analysis.models import ApiCall, ApiCallStatus, RunMode
+from analysis.pricing import TokenUsage, cost_usd, price_for
+
+logger = structlog.get_logger(__name__)
+
+
+def api_call_record(
+    *,
+    run_id: int | None,
+    call_id: str,
+    purpose: str,
+    mode: str = RunMode.REALTIME,
+    reply: ClaudeReply | None = None,
+    error: ClaudeError | None = None,
+    batch_id: str = "",
+    model: str | None = None,
+) -> tuple[TokenUsage, Decimal | None]:
+    """Write one ledger row; returns the request's usage and cost (cost None = unknown model price)."""
+    model = (reply.model if reply and reply.model else None) or model or settings.CLAUDE_MODEL
+    usage = reply.usage if reply else TokenUsage()
+    price = price_for(model)
+    cost = cost_usd(model=model, usage=usage, batch=mode == RunMode.BATCH, price=price)
+    ApiCall.objects.create(
+        created_at=timezone.now(),
+        run_id=run_id,
+        call_id=call_id or "",
+        purpose=purpose,
+        model=model[:80],
+        mode=mode,
+        request_id=(reply.request_id if reply else error.request_id if error else "")[:120],
+        batch_id=batch_id,
+        status=ApiCallStatus.OK if reply else ApiCallStatus.ERROR,
+        http_status=200 if reply else (error.http_status if error else None),
+        error_type=(error.error_type if error else "")[:80],
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+        cache_read_tokens=usage.cache_read_tokens,
+        cache_ttl=settings.CLAUDE_PROMPT_CACHE_TTL if usage.cache_write_tokens or usage.cache_read_tokens else "",
+        cost_usd=cost,
+        price_source=price.source[:40] if price else "unknown model: cost not recorded",
+        latency_ms=reply.latency_ms if reply else (error.latency_ms if error else None),
+        attempt=reply.attempts if reply else (error.attempts if error else 1),
+    )
+    return usage, cost
+
+
+@dataclass(frozen=True)
+class BudgetState:
+    status: str  # ok | warning | held
+    spent_usd: Decimal
+    budget_usd: Decimal | None  # None = no budget set
+    month: str  # YYYY-MM
+
+
+def budget_state() -> BudgetState:
+    """This month's Claude spend against ANALYSIS_MONTHLY_BUDGET_USD (0 = unlimited)."""
+    now = timezone.now()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    spent = ApiCall.objects.filter(created_at__gte=month_start).aggregate(total=Sum("cost_usd"))["total"]
+    spent = spent or Decimal("0")
+    budget = Decimal(str(settings.ANALYSIS_MONTHLY_BUDGET_USD))
+    month = now.strftime("%Y-%m")
+    if budget <= 0:
+        return BudgetState("ok", spent, None, month)
+    if spent >= budget:
+        return BudgetState("held", spent, budget, month)
+    if spent >= budget * Decimal(str(settings.ANALYSIS_BUDGET_WARN_RATIO)):
+        return BudgetState("warning", spent, budget, month)
+    return BudgetState("ok", spent, budget, month)
+
+
+def budget_hold_reason(state: BudgetState) -> str:
+    """Log the alert and return the reason shown on held calls."""
+    reason = f"monthly Claude budget reached: ${state.spent_usd:.2f} of ${state.budget_usd:.2f} spent in {state.month}"
+    logger.error(
+        "analysis_budget_reached", spent_usd=str(state.spent_usd), budget_usd=str(state.budget_usd), month=state.month
+    )
+    return reason

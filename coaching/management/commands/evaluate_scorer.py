@@ -1,0 +1,90 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from coaching.evaluation import (
+    LEVELS,
+    Evaluation,
+    evaluation_compute,
+    gold_load,
+    pairs_from_gold,
+    pairs_from_manager_reviews,
+)
+
+DEFAULT_OUT = settings.BASE_DIR / "bench" / "results"
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Agreement of stored AI scores with a reference (simulator gold labels or manager overrides): QWK, exact "
+        "and ±1 agreement, Pearson r and a confusion matrix per dimension, next to a constant-score baseline."
+    )
+
+    def add_arguments(self, parser) -> None:
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--gold", metavar="FILE", help="gold labels from the Gong simulator (callcoach-gold/1)")
+        source.add_argument("--manager-reviews", action="store_true", help="managers' scores as the reference")
+        parser.add_argument("--analyzer", choices=["offline", "claude"], help="only scores from this analyzer")
+        parser.add_argument("--out", help=f"JSON file to write (default {DEFAULT_OUT}/evaluate_scorer_<source>.json)")
+
+    def handle(self, *args, **options) -> None:
+        analyzer = options["analyzer"]
+        if options["gold"]:
+            try:
+                gold = gold_load(options["gold"])
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"Cannot read gold file: {exc}") from exc
+            pairs, unmatched = pairs_from_gold(gold=gold, analyzer=analyzer)
+            source = "gold"
+        else:
+            pairs, unmatched, source = pairs_from_manager_reviews(analyzer=analyzer), 0, "manager_reviews"
+        evaluation = evaluation_compute(pairs=pairs, source=source, analyzer=analyzer or "any", unmatched=unmatched)
+        self._print(evaluation)
+        out = Path(options["out"]) if options["out"] else DEFAULT_OUT / f"evaluate_scorer_{source}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(evaluation.as_dict(), indent=2) + "\n", encoding="utf-8")
+        overall = evaluation.overall.scorer
+        self.stdout.write(
+            f"evaluate_scorer: {source}, analyzer {evaluation.analyzer}: {overall.n} pairs, QWK {_fmt(overall.qwk)} "
+            f"(baseline {_fmt(evaluation.overall.baseline.qwk)}), ±1 {_fmt(overall.within_one)}; "
+            f"{unmatched} reference items without scores; JSON: {out}"
+        )
+
+    def _print(self, evaluation: Evaluation) -> None:
+        console = Console(file=self.stdout, width=140, force_terminal=False)
+        table = Table(title=f"Scorer vs {evaluation.source} (analyzer: {evaluation.analyzer})")
+        for column in ("dimension", "n", "QWK", "exact", "±1", "Pearson r", "N/A both/ref/scorer", "baseline"):
+            table.add_column(column, justify="left" if column == "dimension" else "right")
+        for row in [*evaluation.dimensions, evaluation.overall]:
+            base = row.baseline
+            table.add_row(
+                row.dimension,
+                str(row.scorer.n),
+                _fmt(row.scorer.qwk),
+                _fmt(row.scorer.exact),
+                _fmt(row.scorer.within_one),
+                _fmt(row.scorer.pearson_r),
+                f"{row.na_both}/{row.na_reference_only}/{row.na_scorer_only}",
+                f"{row.baseline_level or 'per-dim'}: QWK {_fmt(base.qwk)} exact {_fmt(base.exact)} ±1 "
+                f"{_fmt(base.within_one)}",
+            )
+        console.print(table)
+        for row in evaluation.dimensions:
+            if not row.scorer.n:
+                continue
+            console.print(f"{row.dimension}: rows = reference level, columns = scorer level")
+            matrix = Table()
+            matrix.add_column("ref \\ scorer")
+            for level in LEVELS:
+                matrix.add_column(str(level), justify="right")
+            for level, counts in zip(LEVELS, row.confusion, strict=True):
+                matrix.add_row(str(level), *(str(count) for count in counts))
+            console.print(matrix)

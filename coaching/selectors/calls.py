@@ -1,0 +1,218 @@
+"""Calls as a viewer may see them: the list, one call, and the call page (scores with evidence, transcript)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from analysis.interaction import interaction_stats
+from analysis.models import Analyzer
+from coaching.access import Viewer, calls_visible_q
+from coaching.models import CoachingSession, DimensionScore
+from coaching.selectors.common import DIMENSION_LABELS, sessions_visible
+from coaching.selectors.costs import LedgerTotal, ledger_total_for_run, run_latest_for_call
+from coaching.selectors.stats import StatView, clock, stats_view
+from coaching.selectors.transcript import TranscriptView, transcript_view
+from core.errors import NotFound
+from gong.models import Call, CallParticipant
+from gong.selectors import call_participants, transcript_get
+from knowledgebase.dimensions import DIMENSIONS
+
+_DIMENSION_ORDER = {dimension: index for index, dimension in enumerate(DIMENSIONS)}
+
+
+def call_list(*, viewer: Viewer) -> QuerySet[Call]:
+    """Every call the viewer may see (unordered beyond the model default)."""
+    return Call.objects.filter(calls_visible_q(viewer))
+
+
+def call_get_for_viewer(*, viewer: Viewer, call_id: str) -> Call:
+    """One call the viewer may see; NotFound for invisible and missing alike."""
+    call = call_list(viewer=viewer).select_related("primary_user").filter(pk=str(call_id)).first()
+    if call is None:
+        raise NotFound(f"Call {call_id} not found")
+    return call
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    quote: str
+    speaker_name: str
+    start_ms: int | None
+    anchor: str
+
+    @property
+    def clock(self) -> str:
+        return clock(self.start_ms)
+
+
+@dataclass
+class ScoreView:
+    score: DimensionScore
+    label: str
+    evidence: list[EvidenceView]
+    may_review: bool
+    rubric_version: str
+
+    @property
+    def overridden(self) -> bool:
+        return self.score.manager_score is not None
+
+
+@dataclass
+class SessionView:
+    session: CoachingSession
+    scores: list[ScoreView]
+    stats: list[StatView]
+    moments: list[dict]
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    name: str
+    email: str
+    title: str
+    affiliation: str
+    role: str  # the Gong user's coaching role (AE/SE/…) for internal people with a user
+    speaker_id: str
+    rep_id: str | None
+
+
+@dataclass
+class AnalysisView:
+    run_id: int
+    analyzer: str
+    is_offline: bool
+    model: str
+    prompt_version: str
+    mode: str
+    created_at: dt.datetime
+    rubric_versions: list[str]
+    knowledge_versions: dict
+    ledger: LedgerTotal
+    run_cost_usd: Decimal | None
+    quotes_verified: int
+    quotes_dropped: int
+
+
+@dataclass
+class CallDetail:
+    call: Call
+    participants: list[ParticipantView]
+    sessions: list[SessionView]
+    transcript: TranscriptView | None
+    analysis: AnalysisView | None
+    call_stats: list[StatView] = field(default_factory=list)
+
+
+def _participants(call_id: str) -> list[ParticipantView]:
+    rows: list[CallParticipant] = call_participants(call_id=call_id)
+    return [
+        ParticipantView(
+            name=row.name or row.email or row.party_id,
+            email=row.email,
+            title=row.title,
+            affiliation=row.affiliation,
+            role=row.user.get_role_display() if row.user_id and row.user else "",
+            speaker_id=row.speaker_id,
+            rep_id=row.user_id,
+        )
+        for row in rows
+    ]
+
+
+def _sessions(viewer: Viewer, call: Call) -> list[CoachingSession]:
+    scores = DimensionScore.objects.select_related("rubric_version__rubric", "reviewed_by").order_by("dimension")
+    return list(
+        sessions_visible(viewer=viewer)
+        .filter(call_id=call.pk)
+        .select_related("run")
+        .prefetch_related(Prefetch("scores", queryset=scores))
+        .order_by("speaker_name", "speaker_id")
+    )
+
+
+def _session_view(viewer: Viewer, session: CoachingSession, transcript: TranscriptView | None) -> SessionView:
+    def anchor_for(start_ms):
+        return transcript.anchor_for(start_ms) if transcript else f"t-{int(start_ms or 0)}"
+
+    scores = []
+    ordered = sorted(session.scores.all(), key=lambda score: _DIMENSION_ORDER.get(score.dimension, 99))
+    for score in ordered:
+        evidence = [
+            EvidenceView(
+                quote=item.get("quote", ""),
+                speaker_name=item.get("speaker_name", "") or session.speaker_name,
+                start_ms=item.get("start_ms"),
+                anchor=anchor_for(item.get("start_ms")),
+            )
+            for item in score.evidence or []
+        ]
+        version = score.rubric_version
+        scores.append(
+            ScoreView(
+                score=score,
+                label=DIMENSION_LABELS.get(score.dimension, score.dimension),
+                evidence=evidence,
+                may_review=viewer.may_review_rep(session.rep_id),
+                rubric_version=f"{version.rubric.name} v{version.number}" if version else "",
+            )
+        )
+    moments = [
+        {**moment, "anchor": anchor_for(moment.get("start_ms")), "clock": clock(moment.get("start_ms"))}
+        for moment in session.key_moments or []
+    ]
+    return SessionView(session=session, scores=scores, stats=stats_view(session.interaction_stats), moments=moments)
+
+
+def _analysis(call: Call, sessions: list[CoachingSession]) -> AnalysisView | None:
+    run = sessions[0].run if sessions else run_latest_for_call(call_id=call.pk)
+    if run is None:
+        return None
+    versions = sorted(
+        {score.rubric_version for session in sessions for score in session.scores.all() if score.rubric_version},
+        key=lambda version: (version.rubric.name, version.number),
+    )
+    return AnalysisView(
+        run_id=run.pk,
+        analyzer=run.analyzer,
+        is_offline=run.analyzer == Analyzer.OFFLINE,
+        model=run.model,
+        prompt_version=run.prompt_version,
+        mode=run.mode,
+        created_at=run.created_at,
+        rubric_versions=[f"{version.rubric.name} v{version.number}" for version in versions],
+        knowledge_versions=run.knowledge_versions or {},
+        ledger=ledger_total_for_run(run_id=run.pk, call_id=call.pk),
+        run_cost_usd=run.cost_usd,
+        quotes_verified=run.quotes_verified,
+        quotes_dropped=run.quotes_dropped,
+    )
+
+
+def call_detail(*, viewer: Viewer, call_id: str, query: str = "") -> CallDetail:
+    """Everything the call page shows, for one call the viewer may see (NotFound otherwise).
+
+    Sessions and scores are only those the viewer may see (a rep sees their own, never a colleague's on the
+    same call). `query` highlights matching transcript sentences.
+    """
+    call = call_get_for_viewer(viewer=viewer, call_id=call_id)
+    participants = _participants(call.pk)
+    names = {p.speaker_id: p.name for p in participants if p.speaker_id}
+    try:
+        turns = transcript_get(call_id=call.pk).turns
+    except NotFound:
+        turns = None
+    transcript = transcript_view(turns=turns, names=names, query=query) if turns is not None else None
+    sessions = _sessions(viewer, call)
+    return CallDetail(
+        call=call,
+        participants=participants,
+        sessions=[_session_view(viewer, session, transcript) for session in sessions],
+        transcript=transcript,
+        analysis=_analysis(call, sessions),
+        call_stats=stats_view(interaction_stats(turns)) if turns else [],
+    )

@@ -1,0 +1,62 @@
+"""Read-only views of the Claude cost ledger (analysis.models.ApiCall) and runs for the portal.
+
+analysis has no ledger selector for these two questions yet; these read the ledger directly, never write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from analysis.models import AnalysisRun, ApiCall, RunStatus
+from coaching.access import Viewer, calls_visible_q
+from gong.models import Call
+
+
+@dataclass(frozen=True)
+class LedgerTotal:
+    cost_usd: Decimal
+    requests: int
+    unknown_cost_requests: int  # rows whose model had no price: counted, never guessed
+    input_tokens: int
+    output_tokens: int
+
+
+def _total(queryset) -> LedgerTotal:
+    row = queryset.aggregate(
+        cost=Sum("cost_usd"),
+        requests=Count("id"),
+        unknown=Count("id", filter=Q(cost_usd__isnull=True)),
+        input_tokens=Sum("input_tokens"),
+        output_tokens=Sum("output_tokens"),
+    )
+    return LedgerTotal(
+        cost_usd=row["cost"] or Decimal("0"),
+        requests=row["requests"] or 0,
+        unknown_cost_requests=row["unknown"] or 0,
+        input_tokens=row["input_tokens"] or 0,
+        output_tokens=row["output_tokens"] or 0,
+    )
+
+
+def ledger_total_since(*, viewer: Viewer, since: dt.datetime) -> LedgerTotal:
+    """Claude spend since `since`: the whole ledger for all-seeing viewers, else their visible calls' rows."""
+    rows = ApiCall.objects.filter(created_at__gte=since)
+    if not viewer.sees_all:
+        visible_ids = Call.objects.filter(calls_visible_q(viewer)).values("id")
+        rows = rows.filter(call_id__in=visible_ids)
+    return _total(rows)
+
+
+def ledger_total_for_run(*, run_id: int, call_id: str) -> LedgerTotal:
+    """What the Claude requests of one analysis run cost (zero rows for the offline analyzer)."""
+    return _total(ApiCall.objects.filter(call_id=call_id, run_id=run_id))
+
+
+def run_latest_for_call(*, call_id: str) -> AnalysisRun | None:
+    """The call's most recent succeeded analysis run (metadata only; callers never show `result`)."""
+    runs = AnalysisRun.objects.filter(call_id=call_id, status=RunStatus.SUCCEEDED).defer("result")
+    return runs.order_by("-created_at").first()

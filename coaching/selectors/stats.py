@@ -1,0 +1,110 @@
+"""Interaction stats shown against Gong's published ranges (analysis.interaction.STAT_RANGES)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from analysis.interaction import STAT_NAMES, STAT_RANGES, stat_assess
+from coaching.metrics import stats_assess
+
+
+@dataclass(frozen=True)
+class StatView:
+    name: str
+    label: str
+    value: float | None
+    display: str
+    target: str
+    assessment: str | None  # "ok" | "high" | "low" | None (no published threshold, or no value)
+    source: str
+    count: int = 1  # sessions behind a median
+
+    @property
+    def flagged(self) -> bool:
+        return self.assessment in {"high", "low"}
+
+
+def clock(ms: int | float | None) -> str:
+    """Milliseconds as m:ss (or h:mm:ss)."""
+    if ms is None:
+        return ""
+    seconds = int(ms) // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _format(name: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    unit = STAT_RANGES[name].unit if name in STAT_RANGES else ""
+    if unit == "share":
+        return f"{value * 100:.0f}%"
+    if unit == "s":
+        return clock(value * 1000) if value >= 60 else f"{value:.1f} s"
+    if unit == "questions":
+        return f"{value:.0f}"
+    return f"{value:.2f} {unit}".strip()
+
+
+def _target(name: str) -> str:
+    spec = STAT_RANGES.get(name)
+    if spec is None:
+        return ""
+    parts = []
+    if spec.unit == "share":
+        if spec.low is not None:
+            parts.append(f"ideal {spec.low * 100:.0f}:{100 - spec.low * 100:.0f}")
+        if spec.flag_above is not None:
+            parts.append(f"flag > {spec.flag_above * 100:.0f}%")
+        return ", ".join(parts)
+    if spec.low is not None and spec.high is not None and spec.low != spec.high:
+        parts.append(f"{_format(name, spec.low)}–{_format(name, spec.high)}")
+    elif spec.high is not None:
+        parts.append(f"≤ {_format(name, spec.high)}")
+    elif spec.low is not None:
+        parts.append(f"≥ {_format(name, spec.low)}")
+    if spec.flag_below is not None:
+        parts.append(f"flag < {_format(name, spec.flag_below)}")
+    if spec.flag_above is not None and spec.flag_above != spec.high:
+        parts.append(f"flag > {_format(name, spec.flag_above)}")
+    return ", ".join(parts) or "no published range"
+
+
+def _view(name: str, value: float | None, assessment: str | None, count: int = 1) -> StatView:
+    spec = STAT_RANGES[name]
+    return StatView(
+        name=name,
+        label=spec.label,
+        value=value,
+        display=_format(name, value),
+        target=_target(name),
+        assessment=assessment,
+        source=spec.source,
+        count=count,
+    )
+
+
+def stats_view(stats: Mapping[str, object] | None) -> list[StatView]:
+    """One session's stats, in the published order, each assessed against its range."""
+    stats = stats or {}
+    views = []
+    for name in STAT_NAMES:
+        raw = stats.get(name)
+        value = float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+        views.append(_view(name, value, stat_assess(name, value)))
+    return views
+
+
+def stats_median_view(stats: Iterable[Mapping[str, object]]) -> list[StatView]:
+    """Medians across sessions (a rep over weeks), assessed against the published ranges."""
+    summaries = {summary.name: summary for summary in stats_assess(stats, assess=stat_assess)}
+    views = []
+    for name in STAT_NAMES:
+        summary = summaries.get(name)
+        if summary is None:
+            views.append(_view(name, None, None, count=0))
+        else:
+            views.append(_view(name, summary.median, summary.assessment, count=summary.count))
+    return views

@@ -1,0 +1,154 @@
+"""The last pipeline stage: a transcribed call becomes coaching sessions, exactly once.
+
+gong marks a call `transcribed` and enqueues `coaching.tasks.call_coach` by dotted path; a periodic sweep
+enqueues anything that slipped through (a lost task, a stale claim, a budget hold lifted), so no call strands.
+The claim is a conditional UPDATE on gong_call, so duplicate deliveries of the task (the queue is
+at-least-once) do the work once; the analysis cache makes even a re-run after a crash cost nothing.
+
+Batch path: `calls_coach_batch` claims calls and submits them to one Message Batch; they stay `analyzing`
+until `calls_coach_batch_ingest` (run by the sweep, or by `analyze_calls --batch`) finds the batch ended and
+takes the calls over (a claim with stale_after_s=0) to store their sessions from the now-cached runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import structlog
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django_q.tasks import async_task
+
+from analysis.selectors import batches_open
+from analysis.services import (
+    AnalysisOutcome,
+    analysis_for_call,
+    batch_poll,
+    batch_submit,
+    budget_state,
+    runs_sweep_stale,
+)
+from coaching.services.sessions import sessions_store_from_run
+from gong.models import Call, CallStatus
+from gong.selectors import calls_awaiting_analysis, calls_held
+from gong.services import (
+    call_claim_for_analysis,
+    call_mark_analyzed,
+    call_mark_failed,
+    call_mark_held,
+    call_release,
+)
+
+logger = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class CoachOutcome:
+    call_id: str
+    status: str  # analyzed | failed | held | batch_submitted | not_claimed
+    detail: str = ""
+    cache_hit: bool = False
+
+
+@dataclass
+class BatchIngest:
+    batches_checked: int = 0
+    batches_ended: int = 0
+    outcomes: list[CoachOutcome] = field(default_factory=list)
+
+
+def _settle(call_id: str, outcome: AnalysisOutcome) -> CoachOutcome:
+    """Store sessions / mark the claimed call according to the analysis outcome."""
+    if outcome.status == "succeeded":
+        with transaction.atomic():
+            sessions_store_from_run(run_id=outcome.run_id)
+            call_mark_analyzed(call_id=call_id)
+        logger.info("call_coached", call_id=call_id, run_id=outcome.run_id, cache_hit=outcome.cache_hit)
+        return CoachOutcome(call_id, "analyzed", cache_hit=outcome.cache_hit)
+    if outcome.status == "held":
+        call_mark_held(call_id=call_id, reason=outcome.error)
+        return CoachOutcome(call_id, "held", outcome.error)
+    if outcome.status == "batch_submitted":
+        return CoachOutcome(call_id, "batch_submitted", outcome.error)
+    call_mark_failed(call_id=call_id, reason=outcome.error or "analysis failed")
+    return CoachOutcome(call_id, "failed", outcome.error)
+
+
+def call_coach(*, call_id: str, force: bool = False, worker: str = "", takeover: bool = False) -> CoachOutcome:
+    """Claim the call, analyse it (or reuse a cached analysis), store its sessions and mark it analysed.
+
+    Expected failures end the call `failed` with a reason, or `held` while the monthly budget is spent.
+    A database error propagates so the queue retries and the stale-claim sweep picks the call up again.
+    `takeover` claims a call another worker left `analyzing` (used once its Message Batch has ended).
+    """
+    stale_after_s = 0 if takeover else settings.ANALYSIS_CLAIM_TIMEOUT_S
+    if not call_claim_for_analysis(call_id=call_id, worker=worker, stale_after_s=stale_after_s, force=force):
+        return CoachOutcome(call_id, "not_claimed", "already analysed, or another worker holds the claim")
+    try:
+        outcome = analysis_for_call(call_id=call_id, force=force, worker=worker)
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        logger.exception("analysis_crashed", call_id=call_id)
+        reason = f"analysis crashed: {exc.__class__.__name__}: {exc}"[:500]
+        call_mark_failed(call_id=call_id, reason=reason)
+        return CoachOutcome(call_id, "failed", reason)
+    return _settle(call_id, outcome)
+
+
+def calls_coach_batch(*, call_ids: list[str], force: bool = False, worker: str = "") -> list[CoachOutcome]:
+    """Claim the calls and submit those needing Claude to one Message Batch (half price); cache hits, offline
+    analyses and failures are settled at once, submitted calls stay `analyzing` until the batch is ingested."""
+    stale = settings.ANALYSIS_CLAIM_TIMEOUT_S
+    claimed = [
+        c for c in call_ids if call_claim_for_analysis(call_id=c, worker=worker, stale_after_s=stale, force=force)
+    ]
+    outcomes = [CoachOutcome(c, "not_claimed", "already analysed, or claimed") for c in call_ids if c not in claimed]
+    if not claimed:
+        return outcomes
+    submission = batch_submit(call_ids=claimed, force=force, worker=worker)
+    for call_id in claimed:
+        outcome = submission.outcomes.get(call_id) or AnalysisOutcome(None, "failed", False, "not submitted")
+        outcomes.append(_settle(call_id, outcome))
+    return outcomes
+
+
+def calls_coach_batch_ingest(*, worker: str = "") -> BatchIngest:
+    """Poll open Message Batches; store sessions for every call whose run finished."""
+    poll = batch_poll()
+    report = BatchIngest(batches_checked=poll.checked, batches_ended=poll.ended)
+    for call_id in poll.call_ids:
+        report.outcomes.append(call_coach(call_id=call_id, worker=worker, takeover=True))
+    return report
+
+
+def calls_coach_sweep(*, limit: int = 500) -> int:
+    """Enqueue the coaching stage for every call that is waiting for it; returns how many were enqueued.
+
+    Abandoned analysis runs (worker gone past the claim timeout) are failed so they can be retried, ended
+    Message Batches are ingested, and held calls are released when the budget allows again.
+    """
+    runs_sweep_stale()
+    if batches_open():
+        calls_coach_batch_ingest(worker="sweep")
+    if budget_state().status != "held":
+        for call_id in calls_held(limit=limit):
+            call_release(call_id=call_id)
+    call_ids = calls_awaiting_analysis(stale_after_s=settings.ANALYSIS_CLAIM_TIMEOUT_S, limit=limit)
+    for call_id in call_ids:
+        async_task("coaching.tasks.call_coach", call_id, task_name=f"call_coach:{call_id}")
+    return len(call_ids)
+
+
+def calls_for_analysis(*, since: datetime | None = None, force: bool = False, limit: int = 10_000) -> list[str]:
+    """Call ids `analyze_calls` should work on: transcribed, held and stale-claimed calls (and, with force,
+    analysed and failed ones too), optionally only those started since `since`, oldest first."""
+    # TODO(gong): move to gong.selectors once it has a "calls by status since" selector.
+    statuses = [CallStatus.TRANSCRIBED, CallStatus.HELD, CallStatus.ANALYZING]
+    if force:
+        statuses += [CallStatus.ANALYZED, CallStatus.FAILED]
+    calls = Call.objects.filter(status__in=statuses)
+    if since is not None:
+        calls = calls.filter(started__gte=since)
+    return list(calls.order_by("started", "id").values_list("id", flat=True)[:limit])

@@ -1,0 +1,28 @@
+"""Queue entry points (django-q2 calls them by dotted path). They take ids and call services."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from coaching.services.pipeline import call_coach as _call_coach
+from coaching.services.pipeline import calls_coach_batch_ingest as _calls_coach_batch_ingest
+from coaching.services.pipeline import calls_coach_sweep as _calls_coach_sweep
+
+
+def _worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def call_coach(call_id: str, force: bool = False) -> str:
+    outcome = _call_coach(call_id=call_id, force=force, worker=_worker())
+    return f"{outcome.status} {outcome.detail}".strip()
+
+
+def calls_coach_sweep() -> int:
+    return _calls_coach_sweep()
+
+
+def calls_coach_batch_ingest() -> str:
+    report = _calls_coach_batch_ingest(worker=_worker())
+    return f"batches checked {report.batches_checked}, ended {report.batches_ended}, calls {len(report.outcomes)}"

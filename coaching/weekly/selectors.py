@@ -1,0 +1,143 @@
+"""Reads for weekly reviews and exports: the rows of a period, weekly history, who gets a review.
+
+Everything a review needs is loaded with a handful of queries for all reps at once (`ReviewData`), then sliced
+in memory per rep and per team, so a run over 100 reps costs the same few queries as one over a single rep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, DateField, F, Q
+from django.db.models.functions import Coalesce, Trunc
+
+from coaching.models import CoachingSession, DimensionScore, ReviewScope, WeeklyReview
+from coaching.weekly.weeks import Period
+from core.errors import NotFound
+from gong.models import Call, CallStatus, GongUser
+from gong.selectors import user_reports
+
+UNANALYSED_STATUSES = (
+    CallStatus.PENDING,
+    CallStatus.FETCHING,
+    CallStatus.TRANSCRIBED,
+    CallStatus.ANALYZING,
+    CallStatus.HELD,
+    CallStatus.FAILED,
+)
+
+
+@dataclass
+class ReviewData:
+    """Rows for a set of reps: the period's sessions and scores, and weekly score counts for the history."""
+
+    period: Period
+    previous: Period
+    sessions: list[dict] = field(default_factory=list)  # current sessions in the period
+    scores: list[dict] = field(default_factory=list)  # their dimension scores (effective score = override first)
+    previous_scores: list[dict] = field(default_factory=list)  # scores in the previous period
+    weekly: list[dict] = field(default_factory=list)  # {rep_id, week, dimension, score, n} over the history weeks
+    users: dict[str, GongUser] = field(default_factory=dict)
+
+
+def _current_scores(rep_ids: list[str] | None, start, end):
+    rows = DimensionScore.objects.filter(call_started__gte=start, call_started__lt=end, session__is_current=True)
+    rows = rows.filter(rep_id__in=rep_ids) if rep_ids is not None else rows.filter(rep_id__isnull=False)
+    return rows.annotate(effective=Coalesce("manager_score", "score"))
+
+
+def review_data_load(*, rep_ids: list[str] | None, period: Period, history_start: date) -> ReviewData:
+    """Load what reviews of `period` need for these reps (None = every rep). Four queries, no N+1."""
+    previous = period.previous()
+    data = ReviewData(period=period, previous=previous)
+    sessions = CoachingSession.objects.filter(
+        call_started__gte=period.start_dt, call_started__lt=period.end_dt, is_current=True
+    )
+    sessions = sessions.filter(rep_id__in=rep_ids) if rep_ids is not None else sessions.filter(rep_id__isnull=False)
+    data.sessions = list(
+        sessions.order_by("call_started", "id").values(
+            "id", "call_id", "rep_id", "speaker_name", "call_started", "overall_score", "strengths",
+            "improvements", "interaction_stats", "key_moments", "analyzer",
+            call_title=F("call__title"), call_url=F("call__url"), call_private=F("call__is_private"),
+        )
+    )  # fmt: skip
+    data.scores = list(
+        _current_scores(rep_ids, period.start_dt, period.end_dt).values(
+            "session_id", "rep_id", "dimension", "score", "manager_score", "effective", "call_started"
+        )
+    )
+    data.previous_scores = list(
+        _current_scores(rep_ids, previous.start_dt, previous.end_dt).values("rep_id", "dimension", "effective")
+    )
+    history = Period(label="history", start=history_start, end=period.end, tz=period.tz)
+    data.weekly = list(
+        _current_scores(rep_ids, history.start_dt, history.end_dt)
+        .annotate(week=Trunc("call_started", "week", output_field=DateField(), tzinfo=period.zone))
+        .values("rep_id", "week", "dimension", "effective")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    ids = rep_ids if rep_ids is not None else {row["rep_id"] for row in data.sessions}
+    data.users = {user.pk: user for user in GongUser.objects.filter(pk__in=ids)}
+    return data
+
+
+@dataclass(frozen=True)
+class Team:
+    manager: GongUser
+    rep_ids: tuple[str, ...]
+
+
+def review_teams(*, manager: str | None = None) -> list[Team]:
+    """Active managers (users with active reports) and their reports at any depth; one manager by id or email."""
+    managers = GongUser.objects.filter(active=True, reports__active=True).distinct().order_by("id")
+    if manager:
+        managers = managers.filter(Q(pk=manager) | Q(email__iexact=manager))
+        if not managers.exists():
+            raise NotFound(f"No active manager with reports matches {manager!r}")
+    teams = []
+    for person in managers:
+        rep_ids = user_reports(manager_id=person.pk, recursive=True)
+        active = GongUser.objects.filter(pk__in=rep_ids, active=True).values_list("pk", flat=True)
+        teams.append(Team(manager=person, rep_ids=tuple(sorted(active))))
+    return teams
+
+
+def review_reps(*, teams: list[Team], period: Period, everyone: bool) -> list[str]:
+    """Reps who get a rep review: every team member, plus (for a full run) anyone with sessions in the period."""
+    rep_ids = {rep_id for team in teams for rep_id in team.rep_ids}
+    if everyone:
+        rep_ids |= set(
+            CoachingSession.objects.filter(
+                call_started__gte=period.start_dt, call_started__lt=period.end_dt, is_current=True, rep__isnull=False
+            ).values_list("rep_id", flat=True)
+        )
+    return sorted(rep_ids)
+
+
+def period_calls_unanalysed(*, period: Period, rep_ids: list[str] | None = None) -> list[dict]:
+    """Calls that started in the period and have no analysis yet (any status short of analysed/skipped)."""
+    calls = Call.objects.filter(
+        started__gte=period.start_dt, started__lt=period.end_dt, status__in=UNANALYSED_STATUSES, is_test=False
+    )
+    if rep_ids is not None:
+        calls = calls.filter(Q(primary_user_id__in=rep_ids) | Q(participants__user_id__in=rep_ids)).distinct()
+    fields = ("id", "title", "status", "status_reason", "primary_user_id", "is_private")
+    rows = list(calls.order_by("started", "id").values(*fields))
+    for row in rows:  # a private call's title is for its host only; reports show its id
+        if row["is_private"]:
+            row["title"] = ""
+    return rows
+
+
+def weekly_review_get(*, scope: str, subject_id: str, week: str) -> WeeklyReview:
+    """The stored review; NotFound when there is none."""
+    review = WeeklyReview.objects.filter(scope=scope, subject_id=subject_id, week=week).first()
+    if review is None:
+        raise NotFound(f"No {scope} review for {subject_id} in {week}")
+    return review
+
+
+def weekly_reviews_for_week(*, week: str, scope: str = ReviewScope.TEAM) -> list[WeeklyReview]:
+    return list(WeeklyReview.objects.filter(week=week, scope=scope).order_by("subject_id"))

@@ -1,0 +1,22 @@
+"""Who sees the ops pages: superusers and the all-seeing roles (coaching ops, staff). Reps and managers don't."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from coaching.access import ALL_SEEING_GROUPS
+
+
+def user_is_ops(user) -> bool:
+    """True for active users who see everything: superusers and members of the coaching ops / staff groups."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=ALL_SEEING_GROUPS).exists()
+
+
+def request_is_ops(request: HttpRequest) -> bool:
+    """user_is_ops for the request's user, asked once per request (the sidebar, the header label and the banner
+    all ask). Also the permission callback of the unfold SIDEBAR items."""
+    if not hasattr(request, "_callcoach_is_ops"):
+        request._callcoach_is_ops = user_is_ops(getattr(request, "user", None))
+    return request._callcoach_is_ops

@@ -1,0 +1,70 @@
+"""A call's processing state after transcription: analysis claims it, then marks it analyzed/failed/held.
+
+Claims are conditional UPDATEs (no SELECT ... then UPDATE race): whichever worker's UPDATE matches the row wins;
+a claim whose worker died is taken over once it is older than `stale_after_s`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from gong.models import Call, CallStatus
+
+
+def call_claim_for_analysis(*, call_id: str, worker: str, stale_after_s: float, force: bool = False) -> bool:
+    """Move a call to `analyzing` for this worker; True when this worker now owns it.
+
+    Claimable: transcribed or held calls, an `analyzing` claim older than stale_after_s, and with force also
+    failed and analyzed calls (re-analysis).
+    """
+    now = timezone.now()
+    claimable = [CallStatus.TRANSCRIBED, CallStatus.HELD]
+    if force:
+        claimable += [CallStatus.FAILED, CallStatus.ANALYZED]
+    stale = Q(status=CallStatus.ANALYZING) & (
+        Q(claimed_at__lt=now - timedelta(seconds=stale_after_s)) | Q(claimed_at__isnull=True)
+    )
+    updated = Call.objects.filter(Q(pk=call_id) & (Q(status__in=claimable) | stale)).update(
+        status=CallStatus.ANALYZING,
+        claimed_at=now,
+        claimed_by=worker[:120],
+        attempts=F("attempts") + 1,
+        status_reason="",
+        updated_at=now,
+    )
+    return updated == 1
+
+
+def call_mark_analyzed(*, call_id: str) -> None:
+    """Record that analysis of the call finished; releases the claim."""
+    now = timezone.now()
+    Call.objects.filter(pk=call_id).update(
+        status=CallStatus.ANALYZED, analyzed_at=now, status_reason="", claimed_at=None, claimed_by="", updated_at=now
+    )
+
+
+def call_mark_failed(*, call_id: str, reason: str) -> None:
+    """Record that processing of the call failed for good, with a reason people can read."""
+    now = timezone.now()
+    Call.objects.filter(pk=call_id).update(
+        status=CallStatus.FAILED, status_reason=reason, claimed_at=None, claimed_by="", updated_at=now
+    )
+
+
+def call_mark_held(*, call_id: str, reason: str) -> None:
+    """Hold a call back from analysis (e.g. the token budget is spent); `call_release` makes it claimable."""
+    now = timezone.now()
+    Call.objects.filter(pk=call_id).update(
+        status=CallStatus.HELD, status_reason=reason, claimed_at=None, claimed_by="", updated_at=now
+    )
+
+
+def call_release(*, call_id: str) -> None:
+    """Return a held call to `transcribed` so analysis picks it up again. No-op for other statuses."""
+    now = timezone.now()
+    Call.objects.filter(pk=call_id, status=CallStatus.HELD).update(
+        status=CallStatus.TRANSCRIBED, status_reason="", updated_at=now
+    )

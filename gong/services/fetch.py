@@ -1,0 +1,202 @@
+"""Fetching pending calls from Gong in batches: claim ≤ 100 calls, one transcript request (plus one extensive
+request only for calls that arrived without parties), store.
+
+Many webhooks → few Gong requests: every accepted webhook enqueues this task, but only one fetcher runs at a
+time (a PostgreSQL advisory lock; the rest exit at once), and it waits for a quiet moment (debounce) before
+claiming "whatever is pending now". After releasing the lock it looks again, so a call committed while the
+lock was held is never stranded; the per-minute sweep is the safety net for lost tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from gong.client import GongClient
+from gong.errors import GongAuthError, GongError, GongRateLimited
+from gong.models import Call, CallStatus
+from gong.services.fetch_queue import FETCH_LOCK_KEY
+from gong.services.store import BatchOutcome, calls_release, fetch_results_store, skip_reason
+
+logger = logging.getLogger(__name__)
+
+MAX_ROUNDS = 50
+
+_CLAIM_SQL = """
+UPDATE gong_call
+SET status = 'fetching', claimed_at = clock_timestamp(), claimed_by = %(worker)s, updated_at = clock_timestamp()
+WHERE id IN (
+    SELECT id FROM gong_call
+    WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp()))
+       OR (status = 'fetching' AND claimed_at < clock_timestamp() - make_interval(secs => %(stale_s)s))
+    ORDER BY received_at NULLS FIRST, id
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+"""
+
+
+@dataclass
+class FetchReport:
+    claimed: int = 0
+    transcribed: int = 0
+    waiting: int = 0
+    skipped: int = 0
+    failed: int = 0
+    busy: bool = False  # another fetcher held the lock
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, outcome: BatchOutcome) -> None:
+        self.transcribed += outcome.transcribed
+        self.waiting += outcome.waiting
+        self.skipped += outcome.skipped
+        self.failed += outcome.failed
+
+    def summary(self) -> str:
+        if self.busy:
+            return "another fetcher is running"
+        return (
+            f"claimed={self.claimed} transcribed={self.transcribed} waiting={self.waiting} "
+            f"skipped={self.skipped} failed={self.failed}" + (f" errors={self.errors[:1]}" if self.errors else "")
+        )
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def calls_due_filter() -> Q:
+    """Calls a fetch may claim now: pending and due, or a fetch claim that outlived GONG_FETCH_CLAIM_TIMEOUT_S."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.GONG_FETCH_CLAIM_TIMEOUT_S)
+    due = Q(status=CallStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    return due | Q(status=CallStatus.FETCHING, claimed_at__lt=stale)
+
+
+def calls_claim_for_fetch(*, worker: str, limit: int) -> list[str]:
+    """Claim up to `limit` due calls for this worker (conditional UPDATE ... RETURNING, SKIP LOCKED)."""
+    params = {"worker": worker[:120], "limit": limit, "stale_s": float(settings.GONG_FETCH_CLAIM_TIMEOUT_S)}
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+@contextmanager
+def _fetch_lock():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [FETCH_LOCK_KEY])
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [FETCH_LOCK_KEY])
+
+
+def _debounce(*, batch_size: int, sleep: Callable[[float], None]) -> None:
+    """Wait while webhooks are still arriving, the batch is not full and nobody has waited too long."""
+    debounce_s = float(settings.GONG_FETCH_DEBOUNCE_S)
+    max_delay_s = float(settings.GONG_FETCH_MAX_DELAY_S)
+    if debounce_s <= 0:
+        return
+    while True:
+        due = Call.objects.filter(calls_due_filter(), status=CallStatus.PENDING)
+        stats = due.aggregate(n=Count("id"), newest=Max("received_at"), oldest=Min("received_at"))
+        if not stats["n"] or stats["n"] >= batch_size or stats["newest"] is None:
+            return
+        now = timezone.now()
+        quiet_for = (now - stats["newest"]).total_seconds()
+        waited = (now - stats["oldest"]).total_seconds()
+        if quiet_for >= debounce_s or waited >= max_delay_s:
+            return
+        sleep(min(debounce_s - quiet_for, max_delay_s - waited, 0.5) + 0.01)
+
+
+def calls_fetch_pending(
+    *,
+    client: GongClient | None = None,
+    worker: str | None = None,
+    debounce: bool = True,
+    max_batches: int = MAX_ROUNDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FetchReport:
+    """Fetch due pending calls from Gong in batches of GONG_FETCH_BATCH_SIZE until none is left (idempotent).
+
+    Returns at once (report.busy) when another fetcher is running: it will see our calls too.
+    """
+    report = FetchReport()
+    batch_size = int(settings.GONG_FETCH_BATCH_SIZE)
+    worker = worker or worker_name()
+    for _pass in range(3):
+        with _fetch_lock() as got:
+            if not got:
+                report.busy = report.claimed == 0
+                return report
+            _fetch_rounds(
+                report,
+                client=client,
+                worker=worker,
+                batch_size=batch_size,
+                max_batches=max_batches,
+                sleep=sleep if debounce else None,
+            )
+        if report.errors or max_batches < MAX_ROUNDS or not Call.objects.filter(calls_due_filter()).exists():
+            break  # nothing slipped in while we held the lock
+    return report
+
+
+def _fetch_rounds(report: FetchReport, *, client, worker: str, batch_size: int, max_batches: int, sleep) -> None:
+    for _round in range(max_batches):
+        if sleep is not None:
+            _debounce(batch_size=batch_size, sleep=sleep)
+        call_ids = calls_claim_for_fetch(worker=worker, limit=batch_size)
+        if not call_ids:
+            return
+        report.claimed += len(call_ids)
+        try:
+            client = client or GongClient.from_settings()
+            report.add(fetch_batch(call_ids=call_ids, client=client))
+        except GongRateLimited as exc:
+            calls_release(call_ids=call_ids, retry_after_s=exc.retry_after)
+            report.errors.append(str(exc))
+            return
+        except GongAuthError:
+            calls_release(call_ids=call_ids, retry_after_s=300)
+            raise
+        except GongError as exc:
+            calls_release(call_ids=call_ids, retry_after_s=60)
+            report.errors.append(str(exc))
+            return
+        except Exception:  # misconfiguration or a bug: give the calls back now, not after the claim timeout
+            calls_release(call_ids=call_ids, retry_after_s=300)
+            raise
+
+
+def fetch_batch(*, call_ids: list[str], client: GongClient) -> BatchOutcome:
+    """Fetch and store one claimed batch: Gong requests first (no transaction open), then the writes."""
+    calls = {c.id: c for c in Call.objects.filter(pk__in=call_ids)}
+    need_extensive = [cid for cid, call in calls.items() if not isinstance(call.metadata.get("parties"), list)]
+    records = client.calls_extensive(call_ids=need_extensive) if need_extensive else []
+    extensive = {record.data.meta_data.id: record for record in records}
+    wanted = [cid for cid, call in calls.items() if _wants_transcript(call, extensive.get(cid))]
+    transcripts = {t.call_id: t for t in client.transcripts(call_ids=wanted)} if wanted else {}
+    return fetch_results_store(calls=calls, extensive=extensive, transcripts=transcripts)
+
+
+def _wants_transcript(call: Call, record) -> bool:
+    if record is None and not isinstance(call.metadata.get("parties"), list):
+        return False  # extensive does not know the call yet: it waits (store marks it)
+    return skip_reason(call=call, record=record) is None

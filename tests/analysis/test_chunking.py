@@ -1,0 +1,82 @@
+"""Chunks: ≤ the window, ~20 % overlap, cut between turns, covering everything; one window when it fits."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from analysis.chunking import windows_plan
+from analysis.render import Speaker, transcript_render
+
+
+def test_a_transcript_that_fits_is_one_window():
+    assert [(w.start, w.end) for w in windows_plan([10] * 50, max_tokens=1000, overlap=0.2)] == [(0, 50)]
+
+
+def test_windows_stay_under_the_limit_overlap_by_about_a_fifth_and_cover_every_line():
+    rng = random.Random(1)
+    sizes = [rng.randint(20, 400) for _ in range(2000)]
+    windows = windows_plan(sizes, max_tokens=80_000 // 10, overlap=0.2)
+    assert windows[0].start == 0 and windows[-1].end == len(sizes)
+    for window in windows:
+        assert sum(sizes[window.start : window.end]) <= 8000
+    for previous, current in itertools.pairwise(windows):
+        assert current.start < previous.end  # they overlap, on a line boundary
+        shared = sum(sizes[current.start : previous.end])
+        assert 0.1 * previous.tokens <= shared <= 0.3 * previous.tokens
+    total = sum(w.tokens for w in windows)
+    assert total <= 1.35 * sum(sizes)
+
+
+def test_windows_are_balanced_so_the_last_is_not_a_sliver():
+    windows = windows_plan([100] * 1600, max_tokens=80_000, overlap=0.2)
+    assert len(windows) == 3
+    assert min(w.tokens for w in windows) >= 0.6 * max(w.tokens for w in windows)
+
+
+def test_a_single_turn_longer_than_a_window_is_split_at_sentences():
+    speakers = {"1": Speaker("1", "Ana", "Internal", "AE")}
+    sentences = [[i * 1000, i * 1000 + 900, f"Sentence number {i} about the product roadmap."] for i in range(400)]
+    turns = [
+        {"speaker_id": "1", "party": "Internal", "start_ms": 0, "end_ms": 400_000, "text": "", "sentences": sentences}
+    ]
+    lines = transcript_render(turns=turns, speakers=speakers, max_line_tokens=500)
+    assert len(lines) > 1
+    assert all(line.tokens <= 520 for line in lines)
+    assert all(line.turn_index == 0 for line in lines)
+    assert lines[1].text.startswith("[") and "Ana (Rep, AE): Sentence number" in lines[1].text
+
+
+def test_consecutive_turns_of_one_speaker_render_as_one_compact_line():
+    speakers = {"1": Speaker("1", "Ana Rep", "Internal", "Account Executive"), "2": Speaker("2", "Pat", "External")}
+    turns = [
+        {
+            "speaker_id": "1",
+            "party": "Internal",
+            "start_ms": 65_000,
+            "end_ms": 66_000,
+            "text": "Hi.",
+            "sentences": [[65_000, 66_000, "Hi."]],
+        },
+        {
+            "speaker_id": "1",
+            "party": "Internal",
+            "start_ms": 66_000,
+            "end_ms": 67_000,
+            "text": "Ready?",
+            "sentences": [[66_000, 67_000, "Ready?"]],
+        },
+        {
+            "speaker_id": "2",
+            "party": "External",
+            "start_ms": 68_000,
+            "end_ms": 69_000,
+            "text": "Yes.",
+            "sentences": [[68_000, 69_000, "Yes."]],
+        },
+    ]
+    lines = transcript_render(turns=turns, speakers=speakers, max_line_tokens=1000)
+    assert [line.text for line in lines] == [
+        "[01:05] Ana Rep (Rep, Account Executive): Hi. Ready?",
+        "[01:08] Pat (Customer): Yes.",
+    ]

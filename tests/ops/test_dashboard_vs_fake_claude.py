@@ -1,0 +1,122 @@
+"""The cost dashboard against the fake Messages API's own usage log: real SDK, real HTTP, real ledger rows.
+
+Scripted sequence: analyse two calls, repeat one (result-cache hit), change a rubric, analyse it again (a new
+run), repeat (hit). The dashboard's tokens and cost must equal what the fake server billed, priced with the
+price table; the cache rates must follow the sequence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from analysis import reports
+from analysis.pricing import TokenUsage, cost_usd
+from analysis.services import analysis_for_call
+from tests.analysis.conftest import fake_claude, kb  # noqa: F401 - fixtures shared with the analysis tests
+from tests.factories.analysis import call_with_reps
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.ops.urls")]
+
+
+def _rubric_change() -> None:
+    from knowledgebase.selectors import rubric_list
+    from knowledgebase.services import rubric_version_create_draft, rubric_version_publish
+
+    rubric = next(r for r in rubric_list() if r.dimension == "engagement")
+    content = json.loads(json.dumps(rubric.active_version.content))
+    content["na_rule"] += " Also N/A for calls under two minutes."
+    rubric_version_publish(version_id=rubric_version_create_draft(rubric_id=rubric.pk, content=content).pk)
+
+
+@pytest.fixture
+def scripted(kb, fake_claude):  # noqa: F811
+    one, two = call_with_reps(seed=1), call_with_reps(seed=2)
+    outcomes = [analysis_for_call(call_id=one.pk), analysis_for_call(call_id=two.pk)]
+    outcomes.append(analysis_for_call(call_id=one.pk))  # same transcript, knowledge, prompt, model: a hit
+    _rubric_change()
+    outcomes.append(analysis_for_call(call_id=one.pk))  # new knowledge hash: a new, paid run
+    outcomes.append(analysis_for_call(call_id=one.pk))  # and a hit again
+    assert [o.cache_hit for o in outcomes] == [False, False, True, False, True]
+    now = timezone.now()
+    return {"server": fake_claude, "start": now - dt.timedelta(hours=1), "end": now + dt.timedelta(minutes=1)}
+
+
+def _billed(entry: dict) -> Decimal:
+    usage = TokenUsage(
+        input_tokens=entry["input_tokens"],
+        output_tokens=entry["output_tokens"],
+        cache_write_tokens=entry["cache_creation_input_tokens"],
+        cache_read_tokens=entry["cache_read_input_tokens"],
+    )
+    return cost_usd(model=entry["model"], usage=usage, batch=entry["mode"] == "batch")
+
+
+def test_dashboard_tokens_and_cost_equal_what_the_fake_api_billed(scripted):
+    log = scripted["server"].usage_log
+    summary = reports.cost_summary_report(start=scripted["start"], end=scripted["end"])
+    assert len(log) == 3  # three paid analyses, two hits at zero tokens
+    assert summary.requests == len(log)
+    assert summary.tokens == reports.Tokens(
+        input=sum(e["input_tokens"] for e in log),
+        cache_write=sum(e["cache_creation_input_tokens"] for e in log),
+        cache_read=sum(e["cache_read_input_tokens"] for e in log),
+        output=sum(e["output_tokens"] for e in log),
+    )
+    assert summary.cost_usd == sum(_billed(e) for e in log) > 0
+    cache_read = sum(e["cache_read_input_tokens"] for e in log)
+    assert summary.tokens.prompt_cache_hit_rate == pytest.approx(cache_read / summary.tokens.prompt)
+    assert cache_read > 0  # the second call read the rubric/KB prefix from the prompt cache
+
+
+def test_cost_page_shows_the_fake_api_total(scripted, admin_client_logged_in):
+    total = sum(_billed(e) for e in scripted["server"].usage_log)
+    day = timezone.localdate()
+    body = admin_client_logged_in.get(f"/admin/ops/costs/?start={day}&end={day}").content.decode()
+    assert f'id="ops-cost-total">${total:.2f}<' in body
+
+
+@pytest.mark.xfail(
+    reason="analysis_for_call does not record result-cache hits yet (proposed: a zero-token ledger row with "
+    "purpose 'cache_hit' per hit)",
+    strict=False,
+)
+def test_result_cache_hit_rate_follows_the_scripted_sequence(scripted):
+    cache = reports.result_cache_report(start=scripted["start"], end=scripted["end"])
+    assert (cache.hits, cache.claude_runs) == (2, 3)
+    assert cache.hit_rate == pytest.approx(2 / 5)
+
+
+def _captured_logs(caplog, settings, level: int) -> tuple[str, list[str], str]:
+    key = "sk-ant-test-secret-key-0123456789"
+    settings.ANTHROPIC_API_KEY = key
+    call = call_with_reps(seed=3)
+    sentences = [s[2] for turn in call.transcript.turns for s in turn["sentences"] if len(s[2]) > 25]
+    with caplog.at_level(level):
+        analysis_for_call(call_id=call.pk)
+        analysis_for_call(call_id=call.pk)
+    assert caplog.records, "the analysis logged nothing at all: the test would prove nothing"
+    text = "\n".join(f"{record.getMessage()} {record.msg!r} {record.args!r}" for record in caplog.records)
+    return text, sentences, key
+
+
+def test_no_secret_or_transcript_text_reaches_the_logs_at_info(kb, fake_claude, caplog, settings):  # noqa: F811
+    text, sentences, key = _captured_logs(caplog, settings, logging.INFO)
+    assert key not in text
+    assert not [s for s in sentences if s in text]
+
+
+@pytest.mark.xfail(
+    reason="with LOG_LEVEL=DEBUG the anthropic SDK logs whole request bodies (transcripts): config/logging.py "
+    "must pin the 'anthropic', 'httpx2' and 'httpcore2' loggers to INFO/WARNING",
+    strict=False,
+)
+def test_no_transcript_text_reaches_the_logs_even_at_debug(kb, fake_claude, caplog, settings):  # noqa: F811
+    text, sentences, key = _captured_logs(caplog, settings, logging.DEBUG)
+    assert key not in text
+    assert not [s for s in sentences if s in text]
