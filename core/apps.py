@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Infrastructure every app stands on: partition maintenance, errors, queue helpers. Owns no tables."""
+    """Infrastructure every app stands on: partitions, errors, metrics, logging context, and the MCP API tokens
+    (core_api_token: infrastructure, not one of the 14 domain tables)."""
 
     name = "core"
     verbose_name = "Core"

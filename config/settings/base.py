@@ -232,4 +232,5 @@ from config.settings.analysis import *  # noqa: E402, F403
 from config.settings.coaching import *  # noqa: E402, F403
 from config.settings.gong import *  # noqa: E402, F403
 from config.settings.knowledgebase import *  # noqa: E402, F403
+from config.settings.mcp import *  # noqa: E402, F403
 from config.settings.ops import *  # noqa: E402, F403

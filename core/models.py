@@ -1,0 +1,40 @@
+"""Infrastructure tables that belong to no domain: API tokens for the MCP bridge (and any future API)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ApiToken(models.Model):
+    """A bearer token that acts as one Django user. Only the SHA-256 of the token is stored; `prefix` (the first
+    characters of the token) identifies it in lists and for revocation without revealing it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=16)
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "core_api_token"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["prefix"], name="core_api_token_prefix_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(token_sha256__regex=r"^[0-9a-f]{64}$"),  # noqa: S106 - a hash pattern, not a secret
+                name="core_api_token_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

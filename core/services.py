@@ -1,0 +1,74 @@
+"""Core services: API tokens (create, revoke, authenticate). Only the SHA-256 of a token is ever stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError
+from core.models import ApiToken
+from core.selectors import user_get_by_email
+
+TOKEN_PREFIX = "cc_"  # noqa: S105 - marks our tokens in logs and secret scanners, not a secret
+PREFIX_CHARS = 11  # "cc_" + 8 random characters: enough to tell tokens apart, useless for guessing
+# last_used_at is a hint for humans, not an audit log: write it at most once a minute per token.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A newly created token. `token` is shown once and never stored."""
+
+    token: str
+    prefix: str
+    token_id: int
+    user_id: int
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_create(*, user_email: str, name: str = "") -> IssuedToken:
+    """Issue a new bearer token acting as the active Django user with this email (case-insensitive)."""
+    user = user_get_by_email(email=user_email)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=token[:PREFIX_CHARS], token_sha256=token_hash(token)
+    )
+    return IssuedToken(token=token, prefix=row.prefix, token_id=row.pk, user_id=user.pk)
+
+
+@transaction.atomic
+def token_revoke(*, user_email: str, prefix: str) -> int:
+    """Revoke the user's active tokens starting with `prefix`; returns how many were revoked (idempotent)."""
+    user = user_get_by_email(email=user_email)
+    prefix = prefix.strip()
+    if len(prefix) < 6:
+        raise ApplicationError("Give at least the first 6 characters of the token (as `mcp_token --list` shows).")
+    return ApiToken.objects.filter(user=user, prefix__startswith=prefix[:PREFIX_CHARS], revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def token_authenticate(*, token: str) -> int | None:
+    """The id of the active user this token acts as, or None for an unknown, revoked or inactive one."""
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(token_sha256=token_hash(token), revoked_at__isnull=True)
+        .only("pk", "last_used_at", "user__id", "user__is_active")
+        .first()
+    )
+    if row is None or not row.user.is_active:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user.pk

@@ -1,0 +1,74 @@
+"""get_rep_insights and get_coaching_plan: a rep over a period, as their manager, themself, or an outsider."""
+
+from __future__ import annotations
+
+from tests.mcp.conftest import call_as, rep_not_found
+
+
+def test_rep_insights_show_dimension_trends_themes_stats_and_recent_calls(world):
+    data = call_as(world.users["mia"], "get_rep_insights", {"rep": world.gong["ada"].email}).data
+    assert data["rep"]["name"] == "Ada Lovelace" and data["rep"]["manager"] == "Mia Manager"
+    assert data["calls"] == 6  # the private call is Ada's own, not her manager's to see
+    discovery = data["dimensions"]["discovery"]
+    assert discovery["dir"] == "up" and discovery["slope"] > 0
+    assert discovery["weekly"][-1] == 4.0
+    assert data["dimensions"]["objection_handling"]["mean"] == 2.0
+    assert [gap["dimension"] for gap in data["gaps"]] == ["objection_handling"]
+    assert {"theme": "Explore the pricing objection before answering", "calls": 6} in data["improve"]
+    assert data["stats"]["talk_ratio"]["flag"] == "high"
+    assert data["stats"]["question_count"]["flag"] == "low"
+    assert [call["id"] for call in data["recent"][:2]] == [world.calls["ada"][5], world.calls["ada"][4]]
+
+
+def test_a_rep_can_be_named_by_partial_name_id_or_me(world):
+    ada = world.gong["ada"]
+    for ref, user in [("lovelace", "mia"), (ada.pk, "mia"), ("me", "ada")]:
+        assert call_as(world.users[user], "get_rep_insights", {"rep": ref}).data["rep"]["rep_id"] == ada.pk
+
+
+def test_the_period_bounds_the_insights(world):
+    day = world.gong["fresh_day"].isoformat()
+    data = call_as(world.users["ada"], "get_rep_insights", {"rep": "me", "start": day, "end": day}).data
+    assert data["period"] == {"start": day, "end": day, "weeks": 1}
+
+
+def test_an_invisible_rep_is_the_same_not_found_as_an_unknown_one(world):
+    hidden = call_as(world.users["ada"], "get_rep_insights", {"rep": world.gong["zed"].email})
+    missing = call_as(world.users["ada"], "get_rep_insights", {"rep": "nobody@lumina-labs.example"})
+    assert hidden.is_error and missing.is_error
+    assert hidden.text == rep_not_found(f"{world.gong['zed'].email}")
+    assert missing.text == rep_not_found("nobody@lumina-labs.example")
+
+
+def test_rep_insights_reject_a_reversed_period(world):
+    answer = call_as(world.users["mia"], "get_rep_insights", {"rep": "ada", "start": "2026-11-02", "end": "2026-10-01"})
+    assert answer.is_error and answer.text == "`start` (2026-11-02) is after `end` (2026-10-01); swap them."
+
+
+def test_a_coaching_plan_focuses_on_gaps_with_practice_teammate_examples_and_goals(world):
+    data = call_as(world.users["mia"], "get_coaching_plan", {"rep": "Ada Lovelace"}).data
+    focus = data["focus"]
+    assert 2 <= len(focus) <= 3
+    assert focus[0]["dimension"] == "objection_handling" and focus[0]["why"] == ["below_threshold"]
+    assert focus[0]["practice"][0].startswith("Explore (missed on")
+    examples = focus[0]["examples"]
+    assert examples and {ex["rep"] for ex in examples} == {"Ben Sengineer"} and not examples[0]["own"]
+    assert examples[0]["s"] == 5 and examples[0]["call_id"] in {*world.calls["ben"], world.shared_call}
+    assert focus[0]["goal"] == "Raise objection handling from 2.0 to 2.5 (mean of scored calls) within 4 weeks."
+    assert "Bring talk ratio under 65% (now 71%)." in data["stat_goals"]
+
+
+def test_a_rep_asking_for_their_own_plan_gets_their_own_best_calls_as_examples(world):
+    data = call_as(world.users["ada"], "get_coaching_plan", {"rep": "me"}).data
+    for area in data["focus"]:
+        assert all(ex["own"] and ex["rep"] == "Ada Lovelace" for ex in area["examples"])
+
+
+def test_a_coaching_plan_for_someone_else_is_not_found(world):
+    answer = call_as(world.users["zed"], "get_coaching_plan", {"rep": "Ada Lovelace"})
+    assert answer.is_error and answer.text == rep_not_found("'Ada Lovelace'")
+
+
+def test_a_coaching_plan_rejects_too_long_a_history(world):
+    answer = call_as(world.users["mia"], "get_coaching_plan", {"rep": "ada", "weeks": 100})
+    assert answer.is_error and answer.text == "Invalid `weeks`: Input should be less than or equal to 26 (got 100)."
