@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from analysis.models import AnalysisRun, ApiCall, ApiCallStatus, RunStatus
+from analysis.models import AnalysisRun, ApiCall, ApiCallStatus, ApiPurpose, RunStatus
 from core.errors import NotFound
 
 
@@ -61,8 +61,8 @@ class CostSummary:
 
 
 def cost_summary(*, start: datetime, end: datetime) -> CostSummary:
-    """Ledger totals for created_at in [start, end)."""
-    rows = ApiCall.objects.filter(created_at__gte=start, created_at__lt=end)
+    """Ledger totals for created_at in [start, end) (Claude requests only: result-cache hit markers excluded)."""
+    rows = ApiCall.objects.filter(created_at__gte=start, created_at__lt=end).exclude(purpose=ApiPurpose.CACHE_HIT)
     sums = {
         name: Sum(name)
         for name in ("input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "cost_usd")

@@ -12,3 +12,4 @@ urlpatterns = [
     path("admin/ops/", include("config.ops.urls")),
     path("admin/", admin.site.urls),
 ]
+handler500 = "config.errors.server_error"

@@ -21,6 +21,8 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from core.metrics import GONG_REQUESTS
+from core.text import json_storable
 from gong.errors import GongAuthError, GongCursorExpired, GongError, GongNotFound, GongRateLimited
 from gong.ratelimit import PostgresRateLimiter
 from gong.schemas import CallData, CallMetaData, CallRecord, CallTranscript, ErrorBody, UserMetadata
@@ -167,12 +169,14 @@ class GongClient:
             try:
                 response = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
             except (requests.ConnectionError, requests.Timeout) as exc:
+                GONG_REQUESTS.labels(endpoint=f"{method} {path}", status="error").inc()
                 if attempt >= self.max_retries:
                     raise GongError(f"{method} {path}: Gong unreachable ({type(exc).__name__})") from exc
                 self._backoff(attempt, None, f"{type(exc).__name__}")
                 continue
+            GONG_REQUESTS.labels(endpoint=f"{method} {path}", status=str(response.status_code)).inc()
             if response.status_code == 200:
-                return response.json()
+                return json_storable(response.json())
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
                 self._backoff(attempt, _retry_after(response), f"HTTP {response.status_code}")
                 continue

@@ -30,8 +30,8 @@ class CallMetaData(_Gong):
     title: str | None = None
     scheduled: datetime | None = None
     started: datetime | None = None
-    duration: int | None = None
-    primary_user_id: str | None = Field(default=None, alias="primaryUserId")
+    duration: int | None = Field(default=None, ge=0, le=2_147_483_647)
+    primary_user_id: str | None = Field(default=None, alias="primaryUserId", pattern=GONG_ID_PATTERN)
     direction: str | None = None
     system: str | None = None
     scope: str | None = None
@@ -48,7 +48,10 @@ class CallMetaData(_Gong):
     def _numeric_dates(cls, value: Any) -> Any:
         # The OpenAPI spec's examples give epoch numbers for date-times (a spec bug, §7.9); accept both.
         if isinstance(value, int | float):
-            return datetime.fromtimestamp(value).astimezone()
+            try:
+                return datetime.fromtimestamp(value).astimezone()
+            except (OverflowError, OSError, ValueError) as exc:
+                raise ValueError("date out of range") from exc
         return value
 
 
@@ -57,8 +60,8 @@ class Party(_Gong):
     email_address: str | None = Field(default=None, alias="emailAddress")
     name: str | None = None
     title: str | None = None
-    user_id: str | None = Field(default=None, alias="userId")
-    speaker_id: str | None = Field(default=None, alias="speakerId")
+    user_id: str | None = Field(default=None, alias="userId", pattern=GONG_ID_PATTERN)
+    speaker_id: str | None = Field(default=None, alias="speakerId", pattern=GONG_ID_PATTERN)
     affiliation: str | None = None
     methods: list[str] = Field(default_factory=list)
 

@@ -7,11 +7,14 @@ A plain Django view rather than a DRF APIView: DRF's parsers would read the body
 from __future__ import annotations
 
 import ipaddress
+import json
+import time
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from core.metrics import WEBHOOK_LATENCY, WEBHOOKS
 from gong.auth import SIGNATURE_HEADER, WebhookAuthError, WebhookCredentials, webhook_auth_config, webhook_verify
 from gong.services.webhooks import WebhookPayloadError, webhook_receive
 
@@ -58,7 +61,16 @@ def _ip_or_none(value: str) -> str | None:
 
 @csrf_exempt
 def gong_webhook(request: HttpRequest) -> JsonResponse:
-    """Receive one Gong "Fire webhook" delivery (callData + isTest)."""
+    """Receive one Gong "Fire webhook" delivery (callData + isTest); counted and timed for /metrics."""
+    started = time.perf_counter()
+    response = _handle(request)
+    WEBHOOK_LATENCY.observe(time.perf_counter() - started)
+    result = json.loads(response.content).get("status") if response.status_code == 202 else response.status_code
+    WEBHOOKS.labels(result=str(result)).inc()
+    return response
+
+
+def _handle(request: HttpRequest) -> JsonResponse:
     if request.method != "POST":
         return _error(405, "Method not allowed: use POST", Allow="POST")
     config = webhook_auth_config()

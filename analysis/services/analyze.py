@@ -11,7 +11,7 @@ from analysis.models import AnalysisRun, Analyzer, ApiPurpose, RunMode, RunStatu
 from analysis.offline import offline_analyze
 from analysis.services.claude_run import claude_analyze
 from analysis.services.context import analysis_input_build, key_inputs_get
-from analysis.services.ledger import budget_hold_reason, budget_state
+from analysis.services.ledger import budget_hold_reason, budget_state, cache_hit_record
 from analysis.services.runs import run_claim, run_finish, run_supersede, run_wait, totals_fields
 from core.errors import NotFound
 
@@ -105,10 +105,12 @@ def analysis_for_call(
     try:
         if not force:  # the fast path: a hit needs only the key (no rendering, no stats)
             key = key_inputs_get(call_id=call_id).cache_key
-            cached = AnalysisRun.objects.filter(cache_key=key, status=RunStatus.SUCCEEDED).values_list("pk", flat=True)
+            cached = AnalysisRun.objects.filter(cache_key=key, status=RunStatus.SUCCEEDED).values_list("pk", "model")
             if cached:
-                logger.info("analysis_cache_hit", call_id=call_id, run_id=cached[0])
-                return AnalysisOutcome(cached[0], "succeeded", True)
+                run_id, model = cached[0]
+                logger.info("analysis_cache_hit", call_id=call_id, run_id=run_id)
+                cache_hit_record(run_id=run_id, call_id=call_id, model=model)
+                return AnalysisOutcome(run_id, "succeeded", True)
         inp = analysis_input_build(call_id=call_id)
     except NotFound as exc:
         return AnalysisOutcome(None, "failed", False, exc.message)
@@ -131,4 +133,6 @@ def analysis_for_call(
     if claim.state == "busy":
         run = run_wait(run_id=claim.run.pk, timeout_s=settings.ANALYSIS_WAIT_S)
         return _from_run(run, cache_hit=run.status == RunStatus.SUCCEEDED)
+    if claim.state == "hit":
+        cache_hit_record(run_id=claim.run.pk, call_id=call_id, model=claim.run.model)
     return _from_run(claim.run, cache_hit=claim.state == "hit")

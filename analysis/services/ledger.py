@@ -11,8 +11,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from analysis.claude import ClaudeError, ClaudeReply
-from analysis.models import ApiCall, ApiCallStatus, RunMode
+from analysis.models import ApiCall, ApiCallStatus, ApiPurpose, RunMode
 from analysis.pricing import TokenUsage, cost_usd, price_for
+from core.metrics import CLAUDE_COST, CLAUDE_REQUESTS, CLAUDE_TOKENS
 
 logger = structlog.get_logger(__name__)
 
@@ -55,7 +56,32 @@ def api_call_record(
         latency_ms=reply.latency_ms if reply else (error.latency_ms if error else None),
         attempt=reply.attempts if reply else (error.attempts if error else 1),
     )
+    CLAUDE_REQUESTS.labels(purpose=purpose, status="ok" if reply else "error").inc()
+    for kind, tokens in (
+        ("input", usage.input_tokens),
+        ("output", usage.output_tokens),
+        ("cache_write", usage.cache_write_tokens),
+        ("cache_read", usage.cache_read_tokens),
+    ):
+        if tokens:
+            CLAUDE_TOKENS.labels(kind=kind, model=model).inc(tokens)
+    if cost is not None:
+        CLAUDE_COST.labels(model=model, mode=mode).inc(float(cost))
     return usage, cost
+
+
+def cache_hit_record(*, run_id: int, call_id: str, model: str) -> None:
+    """Log a result-cache hit in the ledger: zero tokens, $0, purpose cache_hit (reports count it apart)."""
+    ApiCall.objects.create(
+        created_at=timezone.now(),
+        run_id=run_id,
+        call_id=call_id or "",
+        purpose=ApiPurpose.CACHE_HIT,
+        model=model[:80],
+        status=ApiCallStatus.OK,
+        cost_usd=Decimal(0),
+        price_source="result cache: no request",
+    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from analysis.models import AnalysisRun, ApiCall, RunStatus
+from analysis.models import AnalysisRun, ApiCall, ApiPurpose, RunStatus
 from coaching.access import Viewer, calls_visible_q
 from gong.models import Call
 
@@ -44,7 +44,7 @@ def _total(queryset) -> LedgerTotal:
 
 def ledger_total_since(*, viewer: Viewer, since: dt.datetime) -> LedgerTotal:
     """Claude spend since `since`: the whole ledger for all-seeing viewers, else their visible calls' rows."""
-    rows = ApiCall.objects.filter(created_at__gte=since)
+    rows = ApiCall.objects.filter(created_at__gte=since).exclude(purpose=ApiPurpose.CACHE_HIT)
     if not viewer.sees_all:
         visible_ids = Call.objects.filter(calls_visible_q(viewer)).values("id")
         rows = rows.filter(call_id__in=visible_ids)
@@ -53,7 +53,7 @@ def ledger_total_since(*, viewer: Viewer, since: dt.datetime) -> LedgerTotal:
 
 def ledger_total_for_run(*, run_id: int, call_id: str) -> LedgerTotal:
     """What the Claude requests of one analysis run cost (zero rows for the offline analyzer)."""
-    return _total(ApiCall.objects.filter(call_id=call_id, run_id=run_id))
+    return _total(ApiCall.objects.filter(call_id=call_id, run_id=run_id).exclude(purpose=ApiPurpose.CACHE_HIT))
 
 
 def run_latest_for_call(*, call_id: str) -> AnalysisRun | None:

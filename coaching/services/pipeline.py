@@ -30,6 +30,7 @@ from analysis.services import (
     runs_sweep_stale,
 )
 from coaching.services.sessions import sessions_store_from_run
+from core.metrics import ANALYSES
 from gong.models import Call, CallStatus
 from gong.selectors import calls_awaiting_analysis, calls_held
 from gong.services import (
@@ -60,6 +61,8 @@ class BatchIngest:
 
 def _settle(call_id: str, outcome: AnalysisOutcome) -> CoachOutcome:
     """Store sessions / mark the claimed call according to the analysis outcome."""
+    result = "cache_hit" if outcome.cache_hit else outcome.status
+    ANALYSES.labels(outcome=result, analyzer=settings.ANALYZER).inc()
     if outcome.status == "succeeded":
         with transaction.atomic():
             sessions_store_from_run(run_id=outcome.run_id)

@@ -23,8 +23,10 @@ USERS_SYNC_TASK = "gong.tasks.users_sync"
 ANALYSIS_TASK = "coaching.tasks.call_coach"
 FETCH_LOCK_KEY = 0x6706_0001  # pg advisory lock id held by the one running fetcher
 
+# pg_locks lists every database's locks: only a fetcher of *this* database counts.
 FETCHER_RUNNING_SQL = (
-    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = %s AND granted)"
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = %s AND granted "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
 )
 
 

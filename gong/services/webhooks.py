@@ -19,6 +19,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from core.errors import ApplicationError
+from core.text import json_storable
 from gong.models import Call, CallSource, WebhookAuthMethod, WebhookEvent, WebhookEventStatus
 from gong.schemas import WebhookPayload
 from gong.services.fetch_queue import FETCH_LOCK_KEY, FETCHER_RUNNING_SQL, calls_fetch_request
@@ -40,8 +41,8 @@ class WebhookReceipt:
 def webhook_payload_parse(*, body: bytes) -> tuple[WebhookPayload, dict[str, Any]]:
     """The validated payload and the raw callData dict; WebhookPayloadError says what is wrong."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = json_storable(json.loads(body))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise WebhookPayloadError("Body is not valid JSON") from exc
     call_data = data.get("callData") if isinstance(data, dict) else None
     meta = call_data.get("metaData") if isinstance(call_data, dict) else None

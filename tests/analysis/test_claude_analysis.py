@@ -81,7 +81,11 @@ def test_a_cache_hit_costs_zero_tokens(kb, fake_claude):
     ledger_rows = ApiCall.objects.count()
     second = analysis_for_call(call_id=call.pk)
     assert second.cache_hit and second.run_id == first.run_id
-    assert len(fake_claude.requests) == 1 and ApiCall.objects.count() == ledger_rows
+    assert len(fake_claude.requests) == 1
+    # The hit is logged in the ledger as a $0, zero-token marker (so hit rates come from the ledger), not a request.
+    marker = ApiCall.objects.exclude(purpose=ApiPurpose.CALL_ANALYSIS).get()
+    assert ApiCall.objects.count() == ledger_rows + 1
+    assert (marker.purpose, marker.run_id, marker.cost_usd, marker.input_tokens) == ("cache_hit", first.run_id, 0, 0)
 
 
 def test_force_reanalyses_and_keeps_the_old_run_as_history(kb, fake_claude):

@@ -81,11 +81,6 @@ def test_cost_page_shows_the_fake_api_total(scripted, admin_client_logged_in):
     assert f'id="ops-cost-total">${total:.2f}<' in body
 
 
-@pytest.mark.xfail(
-    reason="analysis_for_call does not record result-cache hits yet (proposed: a zero-token ledger row with "
-    "purpose 'cache_hit' per hit)",
-    strict=False,
-)
 def test_result_cache_hit_rate_follows_the_scripted_sequence(scripted):
     cache = reports.result_cache_report(start=scripted["start"], end=scripted["end"])
     assert (cache.hits, cache.claude_runs) == (2, 3)
@@ -111,11 +106,6 @@ def test_no_secret_or_transcript_text_reaches_the_logs_at_info(kb, fake_claude, 
     assert not [s for s in sentences if s in text]
 
 
-@pytest.mark.xfail(
-    reason="with LOG_LEVEL=DEBUG the anthropic SDK logs whole request bodies (transcripts): config/logging.py "
-    "must pin the 'anthropic', 'httpx2' and 'httpcore2' loggers to INFO/WARNING",
-    strict=False,
-)
 def test_no_transcript_text_reaches_the_logs_even_at_debug(kb, fake_claude, caplog, settings):  # noqa: F811
     text, sentences, key = _captured_logs(caplog, settings, logging.DEBUG)
     assert key not in text

@@ -1,0 +1,33 @@
+"""Error responses for failures no view handled (wired as `handler500` in config/urls.py).
+
+A database that is down or restarting is a temporary condition, not a bug: the answer is 503 with Retry-After,
+so Gong (and any client) retries instead of treating the delivery as failed for good. Anything else is a 500;
+JSON outside the admin, Django's page in it. Neither ever carries the exception text (it may hold a DSN).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+
+RETRY_AFTER_S = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True for the errors a lost or refused database connection raises."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: 503 + Retry-After while the database is unavailable, otherwise a plain 500."""
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
+        response = JsonResponse({"error": "The database is unavailable; retry later."}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
+    if request.path.startswith("/admin/"):
+        return defaults.server_error(request)
+    return JsonResponse({"error": "Internal server error"}, status=500)
