@@ -86,6 +86,10 @@ class ApiPurpose(models.TextChoices):
 class ApiCallStatus(models.TextChoices):
     OK = "ok"
     ERROR = "error"
+    # Written before the request is sent, so a worker killed mid-request still leaves a trace in the ledger.
+    PENDING = "pending"
+    # A pending row whose worker never came back: Anthropic may have billed it; the cost is unknown (NULL).
+    LOST = "lost"
 
 
 class ApiCall(models.Model):

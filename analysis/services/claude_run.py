@@ -21,7 +21,7 @@ from analysis.quotes import TranscriptIndex
 from analysis.render import lines_text
 from analysis.results import Verification, answer_check, speakers_from_answer
 from analysis.schemas import CallAnalysisResult, LlmAnalysis
-from analysis.services.ledger import api_call_record
+from analysis.services.ledger import api_call_open, api_call_record
 from analysis.tokens import calibration
 
 
@@ -112,12 +112,15 @@ def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str]) -> LlmAnalysis:
 
 
 def _send(request: dict, *, inp, run_id: int, purpose: str, spend: Spend) -> ClaudeReply:
+    opened = api_call_open(run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"])
     try:
         reply = message_create(request=request)
     except ClaudeError as exc:
-        api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"])
+        api_call_record(
+            run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"], opened=opened
+        )
         raise
-    usage, cost = api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply)
+    usage, cost = api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened)
     spend.add(usage, cost)
     return reply
 

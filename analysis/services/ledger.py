@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import structlog
@@ -18,6 +19,37 @@ from core.metrics import CLAUDE_COST, CLAUDE_REQUESTS, CLAUDE_TOKENS
 logger = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True)
+class OpenRequest:
+    """A ledger row written before its request was sent (status pending)."""
+
+    id: int
+    created_at: object
+
+
+def api_call_open(*, run_id: int | None, call_id: str, purpose: str, model: str) -> OpenRequest:
+    """Record a request about to be sent. If the worker dies before the answer, the row stays `pending` and the
+    sweep turns it `lost` (cost unknown) — so the ledger shows every request Anthropic may have billed."""
+    row = ApiCall.objects.create(
+        created_at=timezone.now(),
+        run_id=run_id,
+        call_id=call_id or "",
+        purpose=purpose,
+        model=model[:80],
+        status=ApiCallStatus.PENDING,
+        price_source="in flight",
+    )
+    return OpenRequest(row.pk, row.created_at)
+
+
+def api_calls_mark_lost(*, older_than_s: float) -> int:
+    """Pending ledger rows older than any request can take: their worker died mid-request."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    return ApiCall.objects.filter(status=ApiCallStatus.PENDING, created_at__lt=cutoff).update(
+        status=ApiCallStatus.LOST, error_type="worker lost mid-request", price_source="unknown: request lost"
+    )
+
+
 def api_call_record(
     *,
     run_id: int | None,
@@ -28,14 +60,15 @@ def api_call_record(
     error: ClaudeError | None = None,
     batch_id: str = "",
     model: str | None = None,
+    opened: OpenRequest | None = None,
 ) -> tuple[TokenUsage, Decimal | None]:
-    """Write one ledger row; returns the request's usage and cost (cost None = unknown model price)."""
+    """Write one ledger row (or complete the pending row `opened`); returns the request's usage and cost
+    (cost None = unknown model price)."""
     model = (reply.model if reply and reply.model else None) or model or settings.CLAUDE_MODEL
     usage = reply.usage if reply else TokenUsage()
     price = price_for(model)
     cost = cost_usd(model=model, usage=usage, batch=mode == RunMode.BATCH, price=price)
-    ApiCall.objects.create(
-        created_at=timezone.now(),
+    fields = dict(
         run_id=run_id,
         call_id=call_id or "",
         purpose=purpose,
@@ -56,6 +89,10 @@ def api_call_record(
         latency_ms=reply.latency_ms if reply else (error.latency_ms if error else None),
         attempt=reply.attempts if reply else (error.attempts if error else 1),
     )
+    if opened is None:
+        ApiCall.objects.create(created_at=timezone.now(), **fields)
+    else:  # created_at in the filter lets PostgreSQL go straight to the row's partition
+        ApiCall.objects.filter(pk=opened.id, created_at=opened.created_at).update(**fields)
     CLAUDE_REQUESTS.labels(purpose=purpose, status="ok" if reply else "error").inc()
     for kind, tokens in (
         ("input", usage.input_tokens),

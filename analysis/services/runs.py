@@ -133,7 +133,11 @@ def totals_fields(*, usage, cost: Decimal | None, latency_ms: int, paid_requests
 
 
 def runs_sweep_stale() -> int:
-    """Fail runs whose worker vanished (claimed longer than the claim timeout); the next claim retries them."""
+    """Fail runs whose worker vanished (claimed longer than the claim timeout); the next claim retries them.
+    Their in-flight ledger rows are marked lost (no request outlives the client's timeout and retries)."""
+    from analysis.services.ledger import api_calls_mark_lost
+
+    api_calls_mark_lost(older_than_s=settings.CLAUDE_TIMEOUT_S * (settings.CLAUDE_MAX_RETRIES + 1) + 60)
     return AnalysisRun.objects.filter(status=RunStatus.RUNNING, claimed_at__lt=_stale_before()).update(
         status=RunStatus.FAILED,
         error="worker lost (claim expired); will be retried",

@@ -151,3 +151,27 @@ def test_ledger_sums_equal_the_fake_servers_usage_log(kb, fake_claude, settings)
     assert ApiCall.objects.filter(
         status=ApiCallStatus.OK, purpose__in=["call_analysis", "chunk_analysis", "repair"]
     ).count() == len(fake_claude.usage_log)
+
+
+def test_a_request_whose_worker_dies_stays_in_the_ledger_and_is_marked_lost(kb, fake_claude, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from analysis.models import ApiCallStatus
+    from analysis.services import claude_run
+    from analysis.services.runs import runs_sweep_stale
+
+    def killed(*, request):  # the process dies while the request is in flight
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(claude_run, "message_create", killed)
+    call = call_with_reps()
+    with pytest.raises(SystemExit):
+        analysis_for_call(call_id=call.pk)
+    row = ApiCall.objects.get(call_id=call.pk)
+    assert row.status == ApiCallStatus.PENDING and row.cost_usd is None
+    ApiCall.objects.filter(pk=row.pk).update(created_at=timezone.now() - dt.timedelta(hours=12))
+    runs_sweep_stale()
+    lost = ApiCall.objects.get(pk=row.pk)
+    assert lost.status == ApiCallStatus.LOST and lost.cost_usd is None and "lost" in lost.error_type

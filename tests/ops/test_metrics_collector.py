@@ -17,7 +17,7 @@ def test_collector_exposes_gong_quota_and_claude_budget(settings):
     settings.GONG_DAILY_BUDGET = 9000
     settings.ANALYSIS_MONTHLY_BUDGET_USD = 20.0
     now = timezone.now()
-    ApiQuota.objects.create(name="gong", next_slot_at=now, day=now.date(), day_count=42)
+    ApiQuota.objects.update_or_create(name="gong", defaults=dict(next_slot_at=now, day=now.date(), day_count=42))
     ledger_row(at=now, cost="25.500000")
     registry = CollectorRegistry()
     registry.register(OpsCollector())

@@ -100,7 +100,9 @@ def test_retry_post_is_refused_for_a_rep(login):
 def test_gong_quota_page_shows_todays_requests_and_warns_near_the_budget(admin_client_logged_in, settings):
     settings.GONG_DAILY_BUDGET = 1000
     now = timezone.now()
-    ApiQuota.objects.create(name="gong", next_slot_at=now, day=now.astimezone(dt.UTC).date(), day_count=850)
+    ApiQuota.objects.update_or_create(
+        name="gong", defaults=dict(next_slot_at=now, day=now.astimezone(dt.UTC).date(), day_count=850)
+    )
     body = admin_client_logged_in.get("/admin/ops/gong-quota/").content.decode()
     assert 'id="ops-requests-today">850 / 1000<' in body
     assert "Gong quota warning" in body
@@ -108,7 +110,9 @@ def test_gong_quota_page_shows_todays_requests_and_warns_near_the_budget(admin_c
 
 def test_gong_quota_counts_zero_on_a_new_utc_day(admin_client_logged_in):
     yesterday = timezone.now() - dt.timedelta(days=1)
-    ApiQuota.objects.create(name="gong", next_slot_at=yesterday, day=yesterday.astimezone(dt.UTC).date(), day_count=9)
+    ApiQuota.objects.update_or_create(
+        name="gong", defaults=dict(next_slot_at=yesterday, day=yesterday.astimezone(dt.UTC).date(), day_count=9)
+    )
     body = admin_client_logged_in.get("/admin/ops/gong-quota/").content.decode()
     assert 'id="ops-requests-today">0 / ' in body
     assert "Gong quota warning" not in body
