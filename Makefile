@@ -68,7 +68,7 @@ test: $(VENV)/.installed-dev db lint
 bench: $(VENV)/.installed-dev db
 	$(MANAGE) migrate --noinput -v 0
 	@mkdir -p bench/results
-	@for script in $(wildcard bench/*.py); do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$script"; $(PY) $$script || exit 1; done
 
 reliability: $(VENV)/.installed-dev db
 	$(BIN)/pytest -m reliability tests/reliability $(PYTEST_ARGS)

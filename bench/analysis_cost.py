@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -31,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._db import bench_database_create, bench_database_drop  # noqa: E402
+
 BENCH_DB = "callcoach_bench_analysis"
 RESULTS = ROOT / "bench" / "results" / "analysis_cost.json"
 SONNET_45 = "claude-sonnet-4-5"
@@ -38,45 +40,11 @@ SONNET_45 = "claude-sonnet-4-5"
 
 def database_prepare() -> None:
     """Point Django at a fresh throwaway database on the configured server (the dev database is untouched)."""
-    import psycopg
-
-    from config.env import database_url, parse_database_url
-
-    db = parse_database_url(database_url())
-    conninfo = {
-        "host": db["HOST"] or None,
-        "port": db["PORT"] or None,
-        "user": db["USER"] or None,
-        "password": db["PASSWORD"] or None,
-        "dbname": "postgres",
-    }
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    user = f"{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@" if db["USER"] else ""
-    host = db["HOST"] if db["HOST"] and not db["HOST"].startswith("/") else "127.0.0.1"
-    query = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
-    os.environ["DATABASE_URL"] = f"postgres://{user}{host}:{db['PORT'] or 5432}/{BENCH_DB}{query}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    bench_database_create(BENCH_DB)
 
 
 def database_drop() -> None:
-    import psycopg
-    from django.db import connections
-
-    from config.env import parse_database_url
-
-    connections.close_all()
-    db = parse_database_url(os.environ["DATABASE_URL"])
-    conninfo = {
-        "host": db["HOST"] or None,
-        "port": db["PORT"] or None,
-        "user": db["USER"] or None,
-        "password": db["PASSWORD"] or None,
-        "dbname": "postgres",
-    }
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+    bench_database_drop(BENCH_DB)
 
 
 def usage_of(rows):
@@ -186,6 +154,7 @@ def main() -> None:
         big = analyse(large.pk)
 
         requests_before, ledger_before = len(fake.usage_log), ApiCall.objects.count()
+        requests_rows_before = ApiCall.objects.exclude(purpose="cache_hit").count()
         roundtrips = []
         for _ in range(25):
             started = time.perf_counter()
@@ -201,7 +170,9 @@ def main() -> None:
             lookups.append((time.perf_counter() - started) * 1000)
             assert hit.cache_hit
         repeat_tokens = sum(e["input_tokens"] + e["output_tokens"] for e in fake.usage_log[requests_before:])
+        # Each hit adds a $0, zero-token `cache_hit` marker to the ledger; no Claude request rows.
         repeat_rows = ApiCall.objects.count() - ledger_before
+        repeat_requests = ApiCall.objects.exclude(purpose="cache_hit").count() - requests_rows_before
 
         turns = large.transcript.turns
         speakers = speakers_build(participants=call_participants(call_id=large.pk), turns=turns)
@@ -255,6 +226,7 @@ def main() -> None:
             "repeat_analysis": {
                 "tokens": repeat_tokens,
                 "new_ledger_rows": repeat_rows,
+                "new_request_rows": repeat_requests,
                 "lookup_ms_median": round(statistics.median(lookups), 2),
                 "lookup_ms_p95": round(sorted(lookups)[int(0.95 * len(lookups)) - 1], 2),
                 "lookup_queries": len(queries.captured_queries),

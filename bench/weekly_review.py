@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._db import bench_database_create, bench_database_drop  # noqa: E402
+
 BENCH_DB = "callcoach_bench_weekly"
 TARGET_S = 5.0
 TEAMS, REPS_PER_TEAM, WEEKS, CALLS_PER_WEEK = 10, 10, 52, 3
@@ -39,27 +42,8 @@ STRENGTHS = ["Clear product demo", "Good rapport with the buyer", "Handled the s
 
 def database_prepare() -> None:
     """Point Django at a fresh throwaway database on the same server."""
-    import psycopg
-
-    from config.env import database_url, parse_database_url
-
-    db = parse_database_url(database_url())
-    conninfo = {
-        "host": db["HOST"] or None,
-        "port": db["PORT"] or None,
-        "user": db["USER"] or None,
-        "password": db["PASSWORD"] or None,
-        "dbname": "postgres",
-    }
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    user = f"{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@" if db["USER"] else ""
-    host = db["HOST"] if db["HOST"] and not db["HOST"].startswith("/") else "127.0.0.1"
-    query = f"?host={db['HOST']}" if db["HOST"].startswith("/") else ""
-    os.environ["DATABASE_URL"] = f"postgres://{user}{host}:{db['PORT'] or 5432}/{BENCH_DB}{query}"
+    bench_database_create(BENCH_DB)
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 
 def dataset_load() -> dict:
@@ -207,20 +191,7 @@ def main() -> None:
     print(json.dumps(report, indent=2))
     connection.close()
     if not keep:
-        import psycopg
-
-        from config.env import parse_database_url
-
-        db = parse_database_url(os.environ["DATABASE_URL"])
-        conninfo = {
-            "host": db["HOST"] or None,
-            "port": db["PORT"] or None,
-            "user": db["USER"] or None,
-            "password": db["PASSWORD"] or None,
-            "dbname": "postgres",
-        }
-        with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        bench_database_drop(BENCH_DB)
 
 
 if __name__ == "__main__":
