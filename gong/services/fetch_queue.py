@@ -12,6 +12,7 @@ Any gap is closed by the per-minute sweep (`gong.tasks.calls_fetch_pending`), wh
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,10 +31,27 @@ FETCHER_RUNNING_SQL = (
 )
 
 
+_last_request = 0.0  # monotonic time of this process's last committed fetch request
+
+
+def _note_request() -> None:
+    global _last_request
+    _last_request = time.monotonic()
+
+
 def calls_fetch_request() -> None:
-    """Within the transaction that created pending calls (no fetcher running): make sure a fetch runs soon."""
+    """Within the transaction that created pending calls (no fetcher running): make sure a fetch runs soon.
+
+    Under a burst, one request per process per half-debounce is enough: a fetch asked for that recently is still
+    waiting out its debounce (no webhook for GONG_FETCH_DEBOUNCE_S), so it will claim this call too. That keeps
+    the queue table from taking a task row per webhook on the hottest path we have.
+    """
     if _queue_in_database():
+        window = min(0.5, settings.GONG_FETCH_DEBOUNCE_S / 2)
+        if time.monotonic() - _last_request < window:
+            return
         _enqueue(FETCH_TASK, group="gong_fetch", swallow=False)  # joins the current transaction
+        transaction.on_commit(_note_request)
     else:
         transaction.on_commit(calls_fetch_enqueue)
 
