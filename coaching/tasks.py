@@ -8,12 +8,14 @@ import socket
 from coaching.services.pipeline import call_coach as _call_coach
 from coaching.services.pipeline import calls_coach_batch_ingest as _calls_coach_batch_ingest
 from coaching.services.pipeline import calls_coach_sweep as _calls_coach_sweep
+from core.logging_context import task_logged
 
 
 def _worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+@task_logged
 def call_coach(call_id: str, force: bool = False) -> str:
     outcome = _call_coach(call_id=call_id, force=force, worker=_worker())
     return f"{outcome.status} {outcome.detail}".strip()

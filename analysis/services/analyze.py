@@ -14,6 +14,7 @@ from analysis.services.context import analysis_input_build, key_inputs_get
 from analysis.services.ledger import budget_hold_reason, budget_state, cache_hit_record
 from analysis.services.runs import run_claim, run_finish, run_supersede, run_wait, totals_fields
 from core.errors import NotFound
+from core.logging_context import log_context
 
 logger = structlog.get_logger(__name__)
 
@@ -36,6 +37,11 @@ def _from_run(run: AnalysisRun, *, cache_hit: bool) -> AnalysisOutcome:
 
 def _execute(inp, claim, purpose: str) -> AnalysisOutcome:
     """Do the paid (or offline) work for an owned claim and record the outcome on the run."""
+    with log_context(call_id=inp.call.pk, run_id=claim.run.pk):
+        return _execute_logged(inp, claim, purpose)
+
+
+def _execute_logged(inp, claim, purpose: str) -> AnalysisOutcome:
     run_id = claim.run.pk
     if inp.analyzer == Analyzer.OFFLINE:
         result = offline_analyze(inp=inp)

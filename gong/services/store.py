@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.logging_context import log_context
 from gong.models import Affiliation, Call, CallParticipant, CallStatus, GongUser
 from gong.schemas import CallRecord, CallTranscript, Party
 from gong.services.fetch_queue import call_analysis_enqueue, users_sync_enqueue
@@ -75,7 +76,8 @@ def fetch_results_store(
     known_users = set(GongUser.objects.values_list("id", flat=True))
     unknown_users: set[str] = set()
     for call_id, call in calls.items():
-        result, unknown = _store_one(call, extensive.get(call_id), transcripts.get(call_id), known_users)
+        with log_context(call_id=call_id):
+            result, unknown = _store_one(call, extensive.get(call_id), transcripts.get(call_id), known_users)
         setattr(outcome, result, getattr(outcome, result) + 1)
         unknown_users |= unknown
     if unknown_users and _users_stale():
