@@ -68,10 +68,10 @@ test: $(VENV)/.installed-dev db lint
 bench: $(VENV)/.installed-dev db
 	$(MANAGE) migrate --noinput -v 0
 	@mkdir -p bench/results
-	@for script in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(filter-out bench/_% bench/reliability.py,$(wildcard bench/*.py)); do echo "== $$script"; $(PY) $$script || exit 1; done
 
 reliability: $(VENV)/.installed-dev db
-	$(BIN)/pytest -m reliability tests/reliability $(PYTEST_ARGS)
+	$(PY) bench/reliability.py $(RELIABILITY_ARGS)
 
 # The web and worker processes share one directory for multi-process Prometheus metrics (see core/metrics.py).
 METRICS_DIR ?= $(CURDIR)/.run/prometheus
