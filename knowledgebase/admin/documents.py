@@ -195,16 +195,6 @@ class DocumentVersionAdmin(VersionAdmin):
         version._kb_existing = version.pk in existing
         return version
 
-    def response_add(self, request, obj, post_url_continue=None):
-        if getattr(obj, "_kb_existing", False):
-            return super().response_add(request, obj, post_url_continue)
-        self.message_user(request, f"Draft {obj} saved. Review the changes, then publish.", messages.SUCCESS)
-        return HttpResponseRedirect(self._diff_url(obj))
-
-    def response_change(self, request, obj):
-        self.message_user(request, f"Draft {obj} updated. Review the changes, then publish.", messages.SUCCESS)
-        return HttpResponseRedirect(self._diff_url(obj))
-
     def publish(self, *, version, user):
         return document_version_publish(version_id=version.pk, user=user)
 

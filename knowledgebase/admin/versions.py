@@ -60,7 +60,12 @@ class VersionAdmin(KnowledgePermissionsMixin, ModelAdmin):
         if getattr(obj, "_kb_existing", False):
             self.message_user(request, f"No changes: the content is identical to {obj} ({obj.status}).")
             return HttpResponseRedirect(self._object_url(obj))
-        return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, f"Draft {obj} saved. Review the changes, then publish.", messages.SUCCESS)
+        return HttpResponseRedirect(self._diff_url(obj))
+
+    def response_change(self, request, obj):
+        self.message_user(request, f"Draft {obj} updated. Review the changes, then publish.", messages.SUCCESS)
+        return HttpResponseRedirect(self._diff_url(obj))
 
     # --- display helpers -------------------------------------------------------------------------------
     def _parent(self, version):

@@ -88,7 +88,7 @@ def test_result_cache_hit_rate_follows_the_scripted_sequence(scripted):
 
 
 def _captured_logs(caplog, settings, level: int) -> tuple[str, list[str], str]:
-    key = "sk-ant-test-secret-key-0123456789"
+    key = "fake-anthropic-test-secret-key-0123456789"
     settings.ANTHROPIC_API_KEY = key
     call = call_with_reps(seed=3)
     sentences = [s[2] for turn in call.transcript.turns for s in turn["sentences"] if len(s[2]) > 25]

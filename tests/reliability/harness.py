@@ -40,7 +40,7 @@ PYTHON = sys.executable
 MANAGE = str(BASE_DIR / "manage.py")
 SECRET_KEY = "reliability-suite-secret-key-" + "x" * 24
 GONG_SECRET = "sim-secret"
-ANTHROPIC_KEY = "sk-ant-reliability-test-key"
+ANTHROPIC_KEY = "fake-anthropic-reliability-test-key"
 
 
 # --- databases ---------------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from tests.reliability.world import world_running
 SECRETS = {
     "DJANGO_SECRET_KEY": "access-test-django-secret-0123456789",
     "GONG_ACCESS_KEY_SECRET": "access-test-gong-secret-9876",
-    "ANTHROPIC_API_KEY": "sk-ant-access-test-key-5555",
+    "ANTHROPIC_API_KEY": "fake-anthropic-access-test-key-5555",
     "GONG_WEBHOOK_URL_KEY": "access-test-url-key-4444",
     "GONG_WEBHOOK_HMAC_SECRET": "access-test-hmac-secret-3333",
     "METRICS_TOKEN": "access-test-metrics-token-2222",
