@@ -163,7 +163,9 @@ def world_build() -> World:
     now = timezone.now()
     world.calls = {"ada": [], "ben": [], "zed": []}
     for week in range(6):
-        started = now - dt.timedelta(weeks=5 - week, days=1)
+        # At least a day before the fresh call below, so "since the fresh call's day" never includes it, whatever
+        # the hour the suite runs at.
+        started = now - dt.timedelta(weeks=5 - week, days=1, hours=6)
         others = (ben,) if week == 4 else ()
         call, speakers = _call(ada, started=started, title=f"Acme discovery {week}", others=others)
         TranscriptFactory(call=call, lines=_lines(speakers[ada.pk], week, pricing=week >= 3))

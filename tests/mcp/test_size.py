@@ -3,14 +3,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from mcp_bridge.budget import estimate_tokens, fit
 from tests.mcp.bigworld import big_world_build
 from tests.mcp.conftest import call_as, committed_module_data
 
 LIMIT_TOKENS = 25_000
+
+
+def _days_ago(days: int) -> str:
+    """A period start relative to today: the big world is a year up to now, and a report covers ≤ 366 days."""
+    return (timezone.localdate() - dt.timedelta(days=days)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +62,7 @@ def test_a_huge_transcript_comes_in_bounded_pages_that_cover_every_turn_once(big
 
 def test_product_errors_over_a_year_are_paged_within_the_limit(big):
     errors, largest = _walk(
-        big.manager, "analyze_product_knowledge", {"rep": "Rex Rep", "start": "2025-11-01", "limit": 50},
+        big.manager, "analyze_product_knowledge", {"rep": "Rex Rep", "start": _days_ago(396), "limit": 50},
         lambda data: ([(e["call_id"], e["said"]) for e in data["errors"]], data["next_cursor"]),
     )  # fmt: skip
     assert largest < LIMIT_TOKENS
@@ -64,11 +72,11 @@ def test_product_errors_over_a_year_are_paged_within_the_limit(big):
 def test_year_long_insights_plan_comparison_and_export_stay_under_the_limit(big):
     calls = big.call_ids[:5]
     for tool, args in [
-        ("get_rep_insights", {"rep": "Rex Rep", "start": "2025-11-25"}),
+        ("get_rep_insights", {"rep": "Rex Rep", "start": _days_ago(365)}),
         ("get_coaching_plan", {"rep": "Rex Rep", "weeks": 26}),
         ("compare_calls", {"call_ids": calls}),
         ("analyze_call", {"call_id": big.huge_call}),
-        ("export_coaching_report", {"scope": "rep", "subject": "Rex Rep", "start": "2025-11-25", "format": "html"}),
+        ("export_coaching_report", {"scope": "rep", "subject": "Rex Rep", "start": _days_ago(365), "format": "html"}),
     ]:
         answer = call_as(big.manager, tool, args)
         assert not answer.is_error, (tool, answer.text)
