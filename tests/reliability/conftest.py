@@ -77,7 +77,7 @@ def pipeline(settings, webhook_keys, db):
 def pg_cluster():
     """A project-local PostgreSQL cluster for the long scenarios (their own server: many connections, no
     neighbours; initdb/pg_ctl from the machine's binaries). Destroyed at the end of the session."""
-    from tests.reliability.harness import LocalCluster
+    from tests.reliability.pg import LocalCluster
 
     try:
         cluster = LocalCluster().init()

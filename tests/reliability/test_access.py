@@ -31,6 +31,10 @@ from tests.reliability import harness
 from tests.reliability.load import corpus_scaled, delivery_plan
 from tests.reliability.world import world_running
 
+# The marker makes pytest-django create the test database before the module's world is built (the world is
+# committed: MCP tools read it from their own worker threads, as in tests/mcp).
+pytestmark = pytest.mark.django_db
+
 SECRETS = {
     "DJANGO_SECRET_KEY": "access-test-django-secret-0123456789",
     "GONG_ACCESS_KEY_SECRET": "access-test-gong-secret-9876",
@@ -264,7 +268,8 @@ def test_access_matrix_and_secrets_in_the_running_stack(world, pg_cluster, run_d
         in_logs = [value[:6] + "…" for value in secrets if value in logs and value != SECRETS["DJANGO_SECRET_KEY"]]
     record_row(
         test="access",
-        load=f"{requests_made} admin/app requests (every URL × anonymous, rep, other team's manager × 3 queries), "
+        load=f"{requests_made} admin/app requests (every URL × anonymous, rep, other team's manager × "
+        f"{len(PROBES)} queries), "
         f"{tool_calls} MCP tool calls, stack logs at DEBUG",
         faults="forged ids, search/autocomplete probes, wrong webhook secrets, foreign reps and calls in tools",
         lost=0,

@@ -12,7 +12,7 @@ import pytest
 from analysis.models import ApiCall, ApiCallStatus
 from coaching.services.pipeline import calls_coach_batch, calls_coach_batch_ingest
 from gong.models import Call, CallStatus
-from tests.reliability import harness
+from tests.reliability import pg
 from tests.reliability.conftest import scale
 from tests.reliability.invariants import django_execute, tally
 from tests.reliability.load import corpus_scaled, delivery_plan
@@ -48,17 +48,15 @@ def test_claude_faults_end_analysed_failed_or_held_with_reasons_and_a_true_ledge
         world.claude.faults.extend(kind or "none" for kind in stream)
         world.fire(plan, concurrency=8)
         done = world.wait_final(expected=calls, timeout_s=300 + calls * 1.0)
-        held = harness.query(world.db_url, "SELECT count(*), min(status_reason) FROM gong_call WHERE status = 'held'")[
-            0
-        ]
-        failed = harness.query(world.db_url, "SELECT id, status_reason FROM gong_call WHERE status = 'failed'")
-        spent_at_hold = float(harness.query(world.db_url, LEDGER_TOTALS_SQL)[0][4])
+        held = pg.query(world.db_url, "SELECT count(*), min(status_reason) FROM gong_call WHERE status = 'held'")[0]
+        failed = pg.query(world.db_url, "SELECT id, status_reason FROM gong_call WHERE status = 'failed'")
+        spent_at_hold = float(pg.query(world.db_url, LEDGER_TOTALS_SQL)[0][4])
         # The budget is raised (a new month, or ops): the operator's command analyses what was held.
         world.stack.env["ANALYSIS_MONTHLY_BUDGET_USD"] = "0"
         world.claude.faults.clear()
         rerun = world.manage("analyze_calls", check=False, timeout=1200)
         result = world.tally(final=("analyzed", "failed"))
-        ledger = harness.query(world.db_url, LEDGER_TOTALS_SQL)[0]
+        ledger = pg.query(world.db_url, LEDGER_TOTALS_SQL)[0]
         billed = world.claude.totals()
         injected = sum(1 for kind in stream[: len(world.claude.requests)] if kind)
         record_row(

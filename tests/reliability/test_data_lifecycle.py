@@ -22,7 +22,7 @@ from core.partitions import Quarter, partition_list
 from core.partitions import partitions_maintain as maintain
 from core.tasks import partitions_maintain
 from gong.models import Call, CallStatus
-from tests.reliability import harness
+from tests.reliability import harness, pg
 from tests.reliability.conftest import scale
 from tests.reliability.load import corpus_scaled, delivery_plan
 from tests.reliability.world import world_running
@@ -106,16 +106,16 @@ def test_a_restore_from_pg_dump_of_a_demo_database_passes_check_data(pg_cluster,
         world.fire(plan, concurrency=8)
         done = world.wait_final(expected=calls, timeout_s=300 + calls)
         world.manage("partitions_maintain")
-        before = {table: harness.query(world.db_url, f'SELECT count(*) FROM "{table}"')[0][0] for table in TABLES}
+        before = {table: pg.query(world.db_url, f'SELECT count(*) FROM "{table}"')[0][0] for table in TABLES}
         world.stack.stop()
         dump = tmp_path / "demo.dump"
         subprocess.run(
             [str(pg_cluster.bindir / "pg_dump"), "-Fc", "-f", str(dump), world.db_url], check=True, capture_output=True
         )
-        restored = harness.with_database(world.db_url, world.db_url.rsplit("/", 1)[1] + "_restored")
+        restored = pg.with_database(world.db_url, world.db_url.rsplit("/", 1)[1] + "_restored")
         name = restored.rsplit("/", 1)[1]
-        harness.query(pg_cluster.url, "SELECT 1")
-        with harness._admin_connect(pg_cluster.url) as conn:
+        pg.query(pg_cluster.url, "SELECT 1")
+        with pg.admin_connect(pg_cluster.url) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
             subprocess.run(
@@ -123,11 +123,11 @@ def test_a_restore_from_pg_dump_of_a_demo_database_passes_check_data(pg_cluster,
                 check=True,
                 capture_output=True,
             )
-            after = {table: harness.query(restored, f'SELECT count(*) FROM "{table}"')[0][0] for table in TABLES}
+            after = {table: pg.query(restored, f'SELECT count(*) FROM "{table}"')[0][0] for table in TABLES}
             env = {**world.stack.env, "DATABASE_URL": restored}
             check = harness.manage("check_data", env=env, check=False)
         finally:
-            harness.database_drop(url=pg_cluster.url, name=name)
+            pg.database_drop(url=pg_cluster.url, name=name)
         result = world.tally()
     record_row(
         test="data_lifecycle",

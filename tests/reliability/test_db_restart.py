@@ -14,13 +14,22 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.reliability import harness
+from tests.reliability import harness, pg
 from tests.reliability.conftest import scale
 from tests.reliability.invariants import django_execute, tally
 from tests.reliability.load import Delivery, corpus_scaled, delivery_plan
 from tests.reliability.world import world_running
 
 DOWN_S = 15
+# Claims cut off by the outage expire and the 5-minute coaching sweep re-queues them: timeouts scaled down from the
+# defaults keeping their order (Q_TIMEOUT_S < Q_RETRY_S < claim timeouts), and the wait covers one sweep period.
+RESTART_ENV = {
+    "GONG_FETCH_CLAIM_TIMEOUT_S": "90",
+    "ANALYSIS_CLAIM_TIMEOUT_S": "90",
+    "Q_TIMEOUT_S": "60",
+    "Q_RETRY_S": "75",
+}
+SWEEP_S = 300
 
 
 @pytest.mark.reliability
@@ -29,7 +38,9 @@ def test_a_database_restart_mid_burst_answers_503_and_loses_nothing(pg_cluster, 
     corpus = corpus_scaled(calls=calls)
     ids = [r["metaData"]["id"] for r in corpus.calls]
     plan = delivery_plan(ids, total=round(calls * 1.3))
-    with world_running(corpus=corpus, run_dir=run_dir, server_url=pg_cluster.url, label="dbrestart") as world:
+    with world_running(
+        corpus=corpus, run_dir=run_dir, env=RESTART_ENV, server_url=pg_cluster.url, label="dbrestart"
+    ) as world:
         # Paced so the deliveries span the outage (~45 s at least, whatever the load).
         pause_s = max(0.02, 4 * 45 / len(plan))
         sender = threading.Thread(
@@ -38,7 +49,7 @@ def test_a_database_restart_mid_burst_answers_503_and_loses_nothing(pg_cluster, 
         sender.start()
         # The outage starts once deliveries are arriving (a tenth of them stored).
         harness.wait_until(
-            lambda: harness.query(world.db_url, "SELECT count(*) FROM gong_webhook_event")[0][0] >= len(plan) // 10,
+            lambda: pg.query(world.db_url, "SELECT count(*) FROM gong_webhook_event")[0][0] >= len(plan) // 10,
             timeout_s=120,
         )
         assert sender.is_alive(), "the deliveries must still be arriving when the database stops"
@@ -53,7 +64,7 @@ def test_a_database_restart_mid_burst_answers_503_and_loses_nothing(pg_cluster, 
         # Gong's retry for half of the missed calls; the poller must find the other half.
         world.fire([Delivery(call_id, True) for call_id in missed[::2]], concurrency=4)
         poll = world.manage("gong_sync", "--lookback-hours", "720", check=False, timeout=900)
-        done = world.wait_final(expected=calls, timeout_s=300 + calls * 0.6)
+        done = world.wait_final(expected=calls, timeout_s=300 + calls * 0.6 + 90 + SWEEP_S)
         result = world.tally()
         check = world.manage("check_data", "--stuck-minutes", "30", check=False)
         statuses = world.fired.by_status

@@ -259,7 +259,7 @@ def test_fuzzed_webhooks_against_the_running_stack_never_get_a_5xx(pg_cluster, r
 
     import requests
 
-    from tests.reliability import harness
+    from tests.reliability import pg
     from tests.reliability.conftest import scale
     from tests.reliability.world import Keys, world_running
 
@@ -278,7 +278,7 @@ def test_fuzzed_webhooks_against_the_running_stack_never_get_a_5xx(pg_cluster, r
                    derandomize=True)  # fmt: skip
         @given(body=bodies, kind=st.sampled_from(AUTH_KINDS))
         def probe(body, kind):
-            before = harness.query(world.db_url, count_sql)[0]
+            before = pg.query(world.db_url, count_sql)[0]
             path, headers = _request_parts(body, kind, keys)
             url = world.stack.base_url + path
             response = session.post(url, data=body, headers={"Content-Type": "application/json", **headers}, timeout=30)
@@ -290,7 +290,7 @@ def test_fuzzed_webhooks_against_the_running_stack_never_get_a_5xx(pg_cluster, r
                     if response.headers["Content-Type"].startswith("application/json")
                     else None
                 )
-                bad = not error or harness.query(world.db_url, count_sql)[0] != before
+                bad = not error or pg.query(world.db_url, count_sql)[0] != before
             if bad and len(failures) < 5:
                 failures.append((response.status_code, kind, body[:200], response.text[:120]))
 

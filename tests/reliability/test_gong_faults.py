@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from gong.models import Call, CallStatus
 from gong.ratelimit import seconds_to_utc_midnight as seconds_to_midnight
-from tests.reliability import harness
+from tests.reliability import harness, pg
 from tests.reliability.conftest import scale
 from tests.reliability.invariants import django_execute, tally
 from tests.reliability.load import corpus_scaled, delivery_plan
@@ -37,7 +37,7 @@ GONG_ENV = {
 def _time_travel(world, *, hours: float) -> None:
     """Hours pass: the simulator's clock moves on; our waiting calls become due now."""
     world.simulator.advance(hours * 3600)
-    harness.query(
+    pg.query(
         world.db_url,
         "UPDATE gong_call SET next_attempt_at = now() WHERE status = 'pending' AND next_attempt_at > now() "
         "RETURNING id",
@@ -76,27 +76,27 @@ def test_gong_faults_recover_or_fail_with_a_reason_within_three_requests_per_sec
         jumper = threading.Thread(target=_clock_jumps, args=(world, stop), daemon=True)
         jumper.start()
         world.fire(plan, concurrency=8)
-        # Let the quota run out: calls wait for Gong's midnight (Retry-After: hours).
+        # Let the quota run out: calls wait for Gong's midnight (Retry-After: hours), they do not spin.
         harness.wait_until(lambda: world.simulator.stats()["daily_used"] >= simulator["daily_limit"], timeout_s=600)
-        time.sleep(20)
-        waiting = harness.query(
-            world.db_url,
+        parked_sql = (
             "SELECT count(*), min(next_attempt_at - now()) FROM gong_call WHERE status = 'pending' "
-            "AND next_attempt_at > now() + interval '30 minutes'",
-        )[0]
+            "AND next_attempt_at > now() + interval '30 minutes'"
+        )
+        harness.wait_until(lambda: pg.query(world.db_url, parked_sql)[0][0] > 0, timeout_s=300, every_s=2)
+        waiting = pg.query(world.db_url, parked_sql)[0]
+        # The next day brings Gong's full quota (the tiny limit modelled a day mostly spent by other integrations).
+        world.simulator.daily_limit = 10_000
         # Just past Gong's midnight the quota is back, but the call Gong needs 8 hours for is still not ready: after
         # GONG_TRANSCRIPT_WAIT_HOURS of waiting (its receipt is moved back 25 hours) it is given up, with a reason.
         _time_travel(world, hours=seconds_to_midnight(world.simulator.now) / 3600 + 0.02)
-        harness.query(
+        pg.query(
             world.db_url,
             "UPDATE gong_call SET received_at = now() - interval '25 hours' WHERE id = %s RETURNING id",
             [given_up],
         )
         _time_travel(world, hours=0)
         harness.wait_until(
-            lambda: (
-                harness.query(world.db_url, "SELECT status FROM gong_call WHERE id = %s", [given_up])[0][0] == "failed"
-            ),
+            lambda: pg.query(world.db_url, "SELECT status FROM gong_call WHERE id = %s", [given_up])[0][0] == "failed",
             timeout_s=300,
         )
         _time_travel(world, hours=24)  # every late transcript is ready now
@@ -104,7 +104,7 @@ def test_gong_faults_recover_or_fail_with_a_reason_within_three_requests_per_sec
         stop.set()
         expected_final = ("analyzed",)
         result = world.tally(final=expected_final, call_ids=[cid for cid in world.call_ids if cid != given_up])
-        failed = harness.query(world.db_url, "SELECT status, status_reason FROM gong_call WHERE id = %s", [given_up])[0]
+        failed = pg.query(world.db_url, "SELECT status, status_reason FROM gong_call WHERE id = %s", [given_up])[0]
         gong = world.simulator.stats()
         record_row(
             test="gong_faults",

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from gong.models import Call, CallStatus
-from tests.reliability import harness
+from tests.reliability import harness, pg
 from tests.reliability.conftest import scale
 from tests.reliability.invariants import django_execute, tally
 from tests.reliability.load import corpus_scaled, delivery_plan
@@ -34,7 +34,7 @@ KILL_ENV = {
 
 def _claim_holder(world, status: str, extra: str = "") -> tuple[str, int] | None:
     """(call id, pid) of a call in `status` whose claim a live stack worker holds."""
-    rows = harness.query(
+    rows = pg.query(
         world.db_url,
         f"SELECT id, claimed_by FROM gong_call WHERE status = %s AND claimed_by <> '' {extra} LIMIT 20",
         [status],
@@ -84,7 +84,7 @@ def test_a_worker_killed_mid_fetch_and_mid_analysis_loses_nothing_and_pays_at_mo
         done = world.wait_final(expected=calls, timeout_s=300 + calls * 1.5)
         result = world.tally()
         billed, ledger = world.fake_billed(), result.ledger_ok_requests
-        killed_ledger = harness.query(
+        killed_ledger = pg.query(
             world.db_url,
             "SELECT status, http_status, error_type FROM analysis_api_call WHERE call_id = %s "
             "AND purpose = 'call_analysis' ORDER BY created_at",

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from gong.simulator.corpus import Corpus
 from gong.simulator.server import SimulatorServer
 from tests.fakes.anthropic_server import FakeAnthropic
-from tests.reliability import harness
+from tests.reliability import harness, pg
 from tests.reliability.invariants import Tally, psycopg_execute, tally
 from tests.reliability.load import Delivery, FireResult, fire
 
@@ -56,7 +56,7 @@ class World:
         return result
 
     def statuses(self) -> dict[str, int]:
-        return dict(harness.query(self.db_url, "SELECT status, count(*) FROM gong_call GROUP BY status"))
+        return dict(pg.query(self.db_url, "SELECT status, count(*) FROM gong_call GROUP BY status"))
 
     def wait_final(self, *, expected: int, timeout_s: float, final: tuple[str, ...] = FINAL, log=print) -> bool:
         """Wait until `expected` calls are stored and every stored call is in a final status."""
@@ -119,7 +119,7 @@ def world_running(
     claude = FakeAnthropic().start()
     simulator = SimulatorServer(corpus, **(simulator_options or {})).start()
     try:
-        with harness.throwaway_database(url=server_url, label=label) as db_url:
+        with pg.throwaway_database(url=server_url, label=label) as db_url:
             stack_env = world_env(db_url=db_url, simulator=simulator, claude=claude, keys=keys, **(env or {}))
             stack = harness.Stack(env=stack_env, run_dir=run_dir, workers=workers)
             try:
