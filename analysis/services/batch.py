@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import structlog
 from django.utils import timezone
 
 from analysis.claude import ClaudeError, batch_create, batch_get, batch_results
@@ -28,9 +29,10 @@ from analysis.services.claude_run import (
 )
 from analysis.services.context import analysis_input_build
 from analysis.services.ledger import api_call_record, budget_hold_reason, budget_state
-from analysis.services.runs import run_claim, run_finish, run_supersede, totals_fields
+from analysis.services.runs import claim_token, run_claim, run_finish, run_supersede, totals_fields
 from core.errors import NotFound
 
+logger = structlog.get_logger(__name__)
 _CUSTOM_ID = re.compile(r"^r(\d+)-(\d+)-(\d+)$")
 
 
@@ -51,6 +53,7 @@ class BatchPoll:
     succeeded: int = 0
     failed: int = 0
     call_ids: list[str] = field(default_factory=list)  # calls whose runs finished in this poll
+    errors: list[str] = field(default_factory=list)  # batches that could not be read this time
 
 
 def _prepare(call_id: str, *, force: bool, worker: str, submission: BatchSubmission, entries: list, owned: dict):
@@ -114,61 +117,115 @@ def batch_submit(*, call_ids: list[str], force: bool = False, worker: str = "") 
     return submission
 
 
-def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bool:
-    """Finish one run from its batch entries; True when it succeeded."""
-    spend, answers, error = Spend(), [], ""
+def _ledger_entries(run: AnalysisRun, items: dict[int, object], *, chunks: int, purpose: str, batch_id: str, spend):
+    """One ledger row for every entry of the run, first: billed answers are accounted for even when another entry
+    of the same run errored or expired (those are not billed: an error row at no cost)."""
+    for number in range(1, chunks + 1):
+        item = items.get(number)
+        if item is not None and item.reply is not None:
+            usage, cost = api_call_record(
+                run_id=run.pk, call_id=run.call_id, purpose=purpose, mode=RunMode.BATCH, reply=item.reply,
+                batch_id=batch_id,
+            )  # fmt: skip
+            spend.add(usage, cost)
+            continue
+        detail = (item.error or item.status) if item is not None else "missing from the batch results"
+        error = ClaudeError(
+            f"batch entry {number}/{chunks}: {detail}", http_status=None,
+            error_type=(item.status if item is not None else "missing"), request_id="", latency_ms=0, attempts=1,
+        )  # fmt: skip
+        api_call_record(run_id=run.pk, call_id=run.call_id, purpose=purpose, mode=RunMode.BATCH, error=error,
+                        batch_id=batch_id)  # fmt: skip
+
+
+def _ingest_claim(run: AnalysisRun) -> str | None:
+    """Take the run from `batch_submitted` to `running` under a fresh token; None when another poll has it."""
+    token = claim_token("batch-ingest")
+    taken = AnalysisRun.objects.filter(pk=run.pk, status=RunStatus.BATCH_SUBMITTED).update(
+        status=RunStatus.RUNNING, claimed_by=token, claimed_at=timezone.now()
+    )
+    return token if taken else None
+
+
+def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bool | None:
+    """Finish one run from its batch entries; True when it succeeded, None when another poll is ingesting it."""
+    token = _ingest_claim(run)
+    if token is None:
+        return None
+    spend, answers, error, result = Spend(), [], "", None
     try:
         inp = analysis_input_build(call_id=run.call_id, analyzer=run.analyzer)
         requests = requests_for(inp, windows_for(inp, count_with_api=False)[0])
         purpose = ApiPurpose.CALL_ANALYSIS if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
+        _ledger_entries(run, items, chunks=len(requests), purpose=purpose, batch_id=batch_id, spend=spend)
         for number, request in enumerate(requests, start=1):
             item = items.get(number)
             if item is None or item.reply is None:
                 raise AnswerInvalid(f"batch entry {number}/{len(requests)}: {item.error if item else 'missing'}")
-            usage, cost = api_call_record(
-                run_id=run.pk,
-                call_id=run.call_id,
-                purpose=purpose,
-                mode=RunMode.BATCH,
-                reply=item.reply,
-                batch_id=batch_id,
-            )
-            spend.add(usage, cost)
             answers.append(
                 answer_with_repair(request, inp=inp, run_id=run.pk, purpose=purpose, spend=spend, first=item.reply)
             )
         result = result_build(inp, answers, rubric_versions=(run.knowledge_versions or {}).get("rubrics", {}))
     except (AnswerInvalid, ClaudeError, NotFound) as exc:
-        result, error = None, str(exc)[:1000]
+        error = str(exc)[:1000]
     fields = totals_fields(usage=spend.usage, cost=spend.cost, latency_ms=0, paid_requests=spend.requests)
     if result is None:
-        run_finish(run_id=run.pk, token=None, status=RunStatus.FAILED, fields={**fields, "error": error})
+        run_finish(run_id=run.pk, token=token, status=RunStatus.FAILED, fields={**fields, "error": error})
         return False
     fields.update(
         result=result.model_dump(mode="json"),
         quotes_verified=result.quotes_verified,
         quotes_dropped=result.quotes_dropped,
     )
-    run_finish(run_id=run.pk, token=None, status=RunStatus.SUCCEEDED, fields=fields)
-    return True
+    return run_finish(run_id=run.pk, token=token, status=RunStatus.SUCCEEDED, fields=fields)
+
+
+def _batch_state(batch_id: str, poll: BatchPoll) -> str:
+    """ "ended", "open", or "gone" (the API no longer knows it: its runs fail and are retried in realtime). A lookup
+    that fails otherwise is counted and retried on the next poll, never raised: one unreachable batch must not stop
+    the sweep for every other call."""
+    try:
+        return "ended" if batch_get(batch_id=batch_id).status == "ended" else "open"
+    except ClaudeError as exc:
+        if exc.http_status == 404:
+            logger.warning("batch_gone", batch_id=batch_id)
+            return "gone"
+        logger.warning("batch_lookup_failed", batch_id=batch_id, error=str(exc)[:300])
+        poll.errors.append(f"{batch_id}: {exc}"[:300])
+        return "open"
+
+
+def _batch_items(batch_id: str, state: str, poll: BatchPoll) -> dict[int, dict[int, object]] | None:
+    grouped: dict[int, dict[int, object]] = defaultdict(dict)
+    if state == "gone":
+        return grouped
+    try:
+        for item in batch_results(batch_id=batch_id):
+            match = _CUSTOM_ID.match(item.custom_id)
+            if match:
+                grouped[int(match.group(1))][int(match.group(2))] = item
+    except ClaudeError as exc:
+        logger.warning("batch_results_failed", batch_id=batch_id, error=str(exc)[:300])
+        poll.errors.append(f"{batch_id}: {exc}"[:300])
+        return None
+    return grouped
 
 
 def batch_poll(*, batch_id: str | None = None) -> BatchPoll:
-    """Check open batches (or one); ingest the ended ones into their runs."""
+    """Check open batches (or one); ingest the ended ones into their runs (each run by one poll only)."""
     poll = BatchPoll()
     open_ids = [batch_id] if batch_id else batches_open()
     for current in open_ids:
         poll.checked += 1
-        if batch_get(batch_id=current).status != "ended":
+        state = _batch_state(current, poll)
+        grouped = None if state == "open" else _batch_items(current, state, poll)
+        if grouped is None:
             continue
         poll.ended += 1
-        grouped: dict[int, dict[int, object]] = defaultdict(dict)
-        for item in batch_results(batch_id=current):
-            match = _CUSTOM_ID.match(item.custom_id)
-            if match:
-                grouped[int(match.group(1))][int(match.group(2))] = item
         for run in AnalysisRun.objects.filter(batch_id=current, status=RunStatus.BATCH_SUBMITTED):
             ok = _ingest_run(run, grouped.get(run.pk, {}), current)
+            if ok is None:
+                continue
             poll.succeeded += ok
             poll.failed += not ok
             poll.call_ids.append(run.call_id)

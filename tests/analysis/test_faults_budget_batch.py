@@ -170,3 +170,61 @@ def test_a_stale_claim_is_taken_over_and_the_sweep_fails_abandoned_runs(kb, fake
     again = analysis_for_call(call_id=call.pk)
     assert again.status == "succeeded" and again.run_id == first.run_id
     assert AnalysisRun.objects.get(pk=first.run_id).claimed_by == ""
+
+
+def test_a_batch_entry_that_errored_fails_its_run_alone_and_every_entry_is_in_the_ledger(kb, fake_claude):
+    calls = [call_with_reps(seed=1), call_with_reps(seed=2)]
+    fake_claude.batch_entry_faults.extend(["errored", None])
+    submission = batch_submit(call_ids=[c.pk for c in calls])
+    poll = batch_poll(batch_id=submission.batch_id)
+    assert (poll.ended, poll.succeeded, poll.failed) == (1, 1, 1)
+    runs = {run.call_id: run for run in AnalysisRun.objects.all()}
+    assert runs[calls[0].pk].status == RunStatus.FAILED and "errored" in runs[calls[0].pk].error
+    assert runs[calls[1].pk].status == RunStatus.SUCCEEDED
+    rows = {row.call_id: row for row in ApiCall.objects.filter(mode=RunMode.BATCH)}
+    assert rows[calls[0].pk].status == ApiCallStatus.ERROR and rows[calls[0].pk].cost_usd == 0
+    assert rows[calls[1].pk].status == ApiCallStatus.OK
+    assert rows[calls[1].pk].input_tokens == fake_claude.totals()["input_tokens"]
+
+
+def test_billed_chunks_of_a_run_are_in_the_ledger_even_when_another_chunk_expired(kb, fake_claude, settings):
+    from tests.factories.analysis import long_call
+
+    settings.ANALYSIS_CHUNK_TOKENS = 3_000
+    call = long_call(tokens=7_000)
+    submission = batch_submit(call_ids=[call.pk])
+    entries = len(fake_claude.batches[submission.batch_id]["results"])
+    assert entries >= 2
+    # Resubmitting is not possible here, so mark the first entry expired after the fact (as the API would).
+    fake_claude.batches[submission.batch_id]["results"][0]["result"] = {"type": "expired"}
+    batch_poll(batch_id=submission.batch_id)
+    run = AnalysisRun.objects.get(call=call)
+    assert run.status == RunStatus.FAILED and "expired" in run.error
+    rows = ApiCall.objects.filter(run=run, mode=RunMode.BATCH)
+    assert rows.count() == entries
+    assert rows.filter(status=ApiCallStatus.OK).count() == entries - 1
+    answered = [r["result"]["message"] for r in fake_claude.batches[submission.batch_id]["results"][1:]]
+    assert sum(r.input_tokens for r in rows) == sum(m["usage"]["input_tokens"] for m in answered) > 0
+
+
+def test_two_polls_of_one_ended_batch_ingest_each_run_once(kb, fake_claude):
+    from analysis.services.batch import _ingest_run
+
+    call = call_with_reps(seed=3)
+    submission = batch_submit(call_ids=[call.pk])
+    stale = AnalysisRun.objects.get(call=call)  # what a second, concurrent poll read before the first finished
+    assert batch_poll(batch_id=submission.batch_id).succeeded == 1
+    assert _ingest_run(stale, {}, submission.batch_id) is None
+    assert AnalysisRun.objects.get(pk=stale.pk).status == RunStatus.SUCCEEDED
+    assert ApiCall.objects.filter(mode=RunMode.BATCH).count() == 1
+
+
+def test_a_batch_the_api_no_longer_knows_fails_its_runs_and_does_not_stop_the_poll(kb, fake_claude):
+    gone, fine = call_with_reps(seed=4), call_with_reps(seed=5)
+    lost = batch_submit(call_ids=[gone.pk]).batch_id
+    kept = batch_submit(call_ids=[fine.pk]).batch_id
+    del fake_claude.batches[lost]
+    poll = batch_poll()
+    assert (poll.checked, poll.ended, poll.succeeded, poll.failed) == (2, 2, 1, 1)
+    assert AnalysisRun.objects.get(batch_id=lost).status == RunStatus.FAILED
+    assert AnalysisRun.objects.get(batch_id=kept).status == RunStatus.SUCCEEDED

@@ -57,6 +57,8 @@ class FakeAnthropic:
         # "short": terse answers; "full": every free-text field at the prompt's length caps (for cost benchmarks).
         self.answer_size = "short"
         self.batch_polls_until_done = 0
+        # Per batch entry, in submission order: "errored" or "expired" instead of an answer (None/"" = answer).
+        self.batch_entry_faults: deque[str | None] = deque()
         self.usage_log: list[dict] = []
         self.requests: list[dict] = []  # every /v1/messages body received (after faults: still recorded)
         self.count_requests = 0
@@ -300,23 +302,31 @@ def _handler(fake: FakeAnthropic):
             batch_id = fake._next_id("msgbatch")
             results = []
             for entry in body.get("requests", []):
+                fault = fake.batch_entry_faults.popleft() if fake.batch_entry_faults else None
+                if fault:  # not answered, not billed (as the Batches API does for errored and expired entries)
+                    error = {"type": "error", "error": {"type": "api_error", "message": f"entry {fault}"}}
+                    result = {"type": fault, **({"error": error} if fault == "errored" else {})}
+                    results.append({"custom_id": entry["custom_id"], "result": result})
+                    continue
                 _, message, _ = fake.message(entry["params"], mode="batch")
                 results.append({"custom_id": entry["custom_id"], "result": {"type": "succeeded", "message": message}})
             fake.batches[batch_id] = {"results": results, "polls": 0}
             return self._send(200, self._batch_json(batch_id, ended=False))
 
         def _batch_json(self, batch_id: str, *, ended: bool) -> dict:
-            count = len(fake.batches[batch_id]["results"])
+            results = fake.batches[batch_id]["results"]
+            count = len(results)
+            kinds = [r["result"]["type"] for r in results]
             return {
                 "id": batch_id,
                 "type": "message_batch",
                 "processing_status": "ended" if ended else "in_progress",
                 "request_counts": {
                     "processing": 0 if ended else count,
-                    "succeeded": count if ended else 0,
-                    "errored": 0,
+                    "succeeded": kinds.count("succeeded") if ended else 0,
+                    "errored": kinds.count("errored") if ended else 0,
                     "canceled": 0,
-                    "expired": 0,
+                    "expired": kinds.count("expired") if ended else 0,
                 },
                 "created_at": "2026-11-24T00:00:00Z",
                 "expires_at": "2026-11-25T00:00:00Z",
