@@ -92,11 +92,11 @@ def report_export(*, viewer: Viewer, scope: Scope, subject: str, start: date, en
         week_starts_ending(week_for_date(period.last_day).start, weeks=metrics.TREND_WEEKS)[0],
         week_for_date(period.start).start,
     )
-    index = RepIndex(review_data_load(rep_ids=rep_ids, period=period, history_start=history_start))
+    index = RepIndex(review_data_load(rep_ids=rep_ids, period=period, history_start=history_start, viewer=viewer))
     missing = [
         {"call_id": c["id"], "title": c["title"], "status": c["status"], "rep_id": c["primary_user_id"],
          "reason": c["status_reason"] or f"not analysed ({c['status']})"}
-        for c in period_calls_unanalysed(period=period, rep_ids=rep_ids)
+        for c in period_calls_unanalysed(period=period, rep_ids=rep_ids, viewer=viewer)
     ]  # fmt: skip
     content = review_compute(
         index=index, scope=scope, subject=user, rep_ids=rep_ids, threshold=settings.SKILL_GAP_THRESHOLD, missing=missing

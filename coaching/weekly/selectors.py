@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Coalesce, Trunc
 
+from coaching.access import Viewer, calls_visible_q, sessions_visible_q
 from coaching.models import CoachingSession, DimensionScore, ReviewScope, WeeklyReview
 from coaching.weekly.weeks import Period
 from core.errors import NotFound
@@ -41,18 +42,29 @@ class ReviewData:
     users: dict[str, GongUser] = field(default_factory=dict)
 
 
-def _current_scores(rep_ids: list[str] | None, start, end):
+def _sessions_q(viewer: Viewer | None, *, prefix: str = "") -> Q:
+    """Which sessions a review may use: what `viewer` may see (exports), or — for the stored weekly reviews, read
+    by the rep and every manager above them — none from private calls (the portal shows those to the host only)."""
+    if viewer is not None:
+        return sessions_visible_q(viewer, prefix=prefix)
+    return Q(**{f"{prefix}call__is_private": False})
+
+
+def _current_scores(rep_ids: list[str] | None, start, end, viewer: Viewer | None = None):
     rows = DimensionScore.objects.filter(call_started__gte=start, call_started__lt=end, session__is_current=True)
     rows = rows.filter(rep_id__in=rep_ids) if rep_ids is not None else rows.filter(rep_id__isnull=False)
-    return rows.annotate(effective=Coalesce("manager_score", "score"))
+    return rows.filter(_sessions_q(viewer, prefix="session__")).annotate(effective=Coalesce("manager_score", "score"))
 
 
-def review_data_load(*, rep_ids: list[str] | None, period: Period, history_start: date) -> ReviewData:
-    """Load what reviews of `period` need for these reps (None = every rep). Four queries, no N+1."""
+def review_data_load(
+    *, rep_ids: list[str] | None, period: Period, history_start: date, viewer: Viewer | None = None
+) -> ReviewData:
+    """Load what reviews of `period` need for these reps (None = every rep), limited to what `viewer` may see
+    (None: a stored review, without private calls). Four queries, no N+1."""
     previous = period.previous()
     data = ReviewData(period=period, previous=previous)
     sessions = CoachingSession.objects.filter(
-        call_started__gte=period.start_dt, call_started__lt=period.end_dt, is_current=True
+        _sessions_q(viewer), call_started__gte=period.start_dt, call_started__lt=period.end_dt, is_current=True
     )
     sessions = sessions.filter(rep_id__in=rep_ids) if rep_ids is not None else sessions.filter(rep_id__isnull=False)
     data.sessions = list(
@@ -63,16 +75,16 @@ def review_data_load(*, rep_ids: list[str] | None, period: Period, history_start
         )
     )  # fmt: skip
     data.scores = list(
-        _current_scores(rep_ids, period.start_dt, period.end_dt).values(
+        _current_scores(rep_ids, period.start_dt, period.end_dt, viewer).values(
             "session_id", "rep_id", "dimension", "score", "manager_score", "effective", "call_started"
         )
     )
     data.previous_scores = list(
-        _current_scores(rep_ids, previous.start_dt, previous.end_dt).values("rep_id", "dimension", "effective")
+        _current_scores(rep_ids, previous.start_dt, previous.end_dt, viewer).values("rep_id", "dimension", "effective")
     )
     history = Period(label="history", start=history_start, end=period.end, tz=period.tz)
     data.weekly = list(
-        _current_scores(rep_ids, history.start_dt, history.end_dt)
+        _current_scores(rep_ids, history.start_dt, history.end_dt, viewer)
         .annotate(week=Trunc("call_started", "week", output_field=DateField(), tzinfo=period.zone))
         .values("rep_id", "week", "dimension", "effective")
         .order_by()
@@ -116,11 +128,16 @@ def review_reps(*, teams: list[Team], period: Period, everyone: bool) -> list[st
     return sorted(rep_ids)
 
 
-def period_calls_unanalysed(*, period: Period, rep_ids: list[str] | None = None) -> list[dict]:
-    """Calls that started in the period and have no analysis yet (any status short of analysed/skipped)."""
+def period_calls_unanalysed(
+    *, period: Period, rep_ids: list[str] | None = None, viewer: Viewer | None = None
+) -> list[dict]:
+    """Calls that started in the period and have no analysis yet (any status short of analysed/skipped); only
+    those `viewer` may see, when given."""
     calls = Call.objects.filter(
         started__gte=period.start_dt, started__lt=period.end_dt, status__in=UNANALYSED_STATUSES, is_test=False
     )
+    if viewer is not None:
+        calls = calls.filter(calls_visible_q(viewer))
     if rep_ids is not None:
         calls = calls.filter(Q(primary_user_id__in=rep_ids) | Q(participants__user_id__in=rep_ids)).distinct()
     fields = ("id", "title", "status", "status_reason", "primary_user_id", "is_private")

@@ -132,3 +132,22 @@ def test_the_export_command_writes_a_file_for_a_permitted_user(team, tmp_path):
             "export_coaching_report", "--subject", team["ben"].pk, "--start", "2026-03-02", "--end", "2026-03-15",
             "--as", team["ana"].email, stdout=StringIO(),
         )  # fmt: skip
+
+
+def test_a_private_call_counts_in_its_hosts_export_but_not_in_their_managers(team):
+    from gong.models import Call
+
+    private = session_create(rep=team["ana"], started=dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC), scores=1,
+                             improvements=["Confidential pricing for the merger"])  # fmt: skip
+    Call.objects.filter(pk=private.call_id).update(is_private=True)
+    unanalysed = Call.objects.create(id="7999000000000000001", primary_user=team["ana"], is_private=True,
+                                     started=dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC), title="Secret merger call",
+                                     status="transcribed")  # fmt: skip
+    own = json.loads(export(team["ana_viewer"], "rep", team["ana"].pk, "json").body)
+    assert own["metrics"]["volume"]["calls"] == 3
+    for scope, subject in [("rep", team["ana"].pk), ("team", team["manager"].pk)]:
+        for fmt in ("json", "md", "csv", "html"):
+            body = export(team["manager_viewer"], scope, subject, fmt).body
+            assert "merger" not in body.lower() and unanalysed.pk not in body, (scope, fmt)
+    by_manager = json.loads(export(team["manager_viewer"], "rep", team["ana"].pk, "json").body)
+    assert by_manager["metrics"]["volume"]["calls"] == 2
