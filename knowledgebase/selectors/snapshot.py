@@ -116,7 +116,7 @@ def knowledge_snapshot_get(*, role: str = "", call_type: str = "") -> KnowledgeS
         .order_by("kind", "key")
     )
     digest = _hash(
-        [["rubric", s.dimension, s.key, s.sha256] for s in snapshots.values()],
+        [["rubric", s.dimension, s.key, s.name, s.sha256] for s in snapshots.values()],
         [["document", d.kind, d.key, d.sha256] for d in documents],
     )
     return KnowledgeSnapshot(
@@ -134,13 +134,13 @@ def knowledge_version_hash(*, role: str = "", call_type: str = "") -> str:
     rows = list(
         Rubric.objects.filter(active_version__isnull=False, role__in={"", role}, call_type__in={"", call_type})
         .order_by("dimension", "key")
-        .values_list("dimension", "role", "call_type", "key", "active_version__sha256")
+        .values_list("dimension", "role", "call_type", "key", "name", "active_version__sha256")
     )
     chosen = _most_specific(rows, role=role, call_type=call_type)
     documents = Document.objects.filter(active_version__isnull=False).values_list(
         "kind", "key", "active_version__sha256"
     )
     return _hash(
-        [["rubric", dimension, row[3], row[4]] for dimension, row in chosen.items()],
+        [["rubric", dimension, row[3], row[4], row[5]] for dimension, row in chosen.items()],
         [["document", kind, key, sha] for kind, key, sha in documents],
     )

@@ -78,3 +78,13 @@ def test_hash_depends_on_which_rubric_applies_to_the_role():
     )
     assert knowledge_version_hash(role="SE") == knowledge_snapshot_get(role="SE").hash
     assert knowledge_version_hash(role="SE") != knowledge_version_hash(role="AE")
+
+
+def test_hash_changes_when_a_rubric_is_renamed_because_the_prompt_names_it():
+    from knowledgebase.services import rubric_update
+
+    rubric = rubric_published()
+    before = knowledge_version_hash()
+    rubric_update(rubric_id=rubric.pk, name="Discovery (SPIN, 2027 edition)")
+    assert knowledge_version_hash() != before
+    assert knowledge_version_hash() == knowledge_snapshot_get().hash
