@@ -54,12 +54,19 @@ def process_registry() -> CollectorRegistry:
     return REGISTRY
 
 
+_PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
 def _allowed(request: HttpRequest) -> bool:
     if settings.METRICS_TOKEN:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip()
         if token and hmac.compare_digest(token.encode(), settings.METRICS_TOKEN.encode()):
             return True
+    if any(header in request.META for header in _PROXY_HEADERS):
+        # Relayed by a reverse proxy on this host: REMOTE_ADDR is the proxy's loopback address, not the client's.
+        # Only the token opens /metrics through a proxy (scrape the backend port directly otherwise).
+        return False
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:

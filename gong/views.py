@@ -11,6 +11,7 @@ import json
 import time
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -73,7 +74,10 @@ def gong_webhook(request: HttpRequest) -> JsonResponse:
 def _handle(request: HttpRequest) -> JsonResponse:
     if request.method != "POST":
         return _error(405, "Method not allowed: use POST", Allow="POST")
-    config = webhook_auth_config()
+    try:
+        config = webhook_auth_config()
+    except ImproperlyConfigured as exc:  # e.g. a GONG_WEBHOOK_PUBLIC_KEY pasted incompletely: say so, not a bare 500
+        return _error(503, f"Webhook authentication is misconfigured: {exc}")
     if not config.enabled:
         return _error(503, NOT_CONFIGURED)
     limit = int(settings.GONG_WEBHOOK_MAX_BYTES)

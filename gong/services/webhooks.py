@@ -41,8 +41,13 @@ class WebhookReceipt:
 def webhook_payload_parse(*, body: bytes) -> tuple[WebhookPayload, dict[str, Any]]:
     """The validated payload and the raw callData dict; WebhookPayloadError says what is wrong."""
     try:
-        data = json_storable(json.loads(body))
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        # UTF-8 only (RFC 8259 §8.1): json.loads would also take UTF-16/32 bytes, whose NULs PostgreSQL cannot store.
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WebhookPayloadError("Body is not UTF-8 encoded JSON") from exc
+    try:
+        data = json_storable(json.loads(text))
+    except (ValueError, RecursionError) as exc:
         raise WebhookPayloadError("Body is not valid JSON") from exc
     call_data = data.get("callData") if isinstance(data, dict) else None
     meta = call_data.get("metaData") if isinstance(call_data, dict) else None

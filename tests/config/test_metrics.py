@@ -32,3 +32,10 @@ def test_metrics_accept_the_bearer_token_from_anywhere(client, settings):
     right = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-metrics")
     assert wrong.status_code == 403
     assert right.status_code == 200
+
+
+def test_metrics_relayed_by_a_local_proxy_need_the_token(client, settings):
+    settings.METRICS_TOKEN = "s3cret-metrics"
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert client.get("/metrics", **proxied).status_code == 403
+    assert client.get("/metrics", **proxied, HTTP_AUTHORIZATION="Bearer s3cret-metrics").status_code == 200

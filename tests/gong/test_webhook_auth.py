@@ -149,3 +149,14 @@ def test_no_configured_method_refuses_with_503_naming_the_settings(client, setti
     assert response.status_code == 503
     assert "GONG_WEBHOOK_PUBLIC_KEY" in response.json()["error"]
     assert not WebhookEvent.objects.exists()
+
+
+def test_an_unreadable_public_key_is_a_503_that_names_the_setting_and_a_start_up_error(client, settings):
+    from gong.checks import webhook_keys_check
+
+    settings.GONG_WEBHOOK_PUBLIC_KEY = ["MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"]  # cut short when pasted
+    response = post(client)
+    assert response.status_code == 503
+    assert "GONG_WEBHOOK_PUBLIC_KEY" in response.json()["error"]
+    assert not WebhookEvent.objects.exists()
+    assert [error.id for error in webhook_keys_check()] == ["gong.E001"]

@@ -76,6 +76,8 @@ def test_private_call_is_stored_as_private(deliver):
         (b"[1, 2]", "callData.metaData is missing"),
         (fixture_body("not_a_call.json"), "callData.metaData is missing"),
         (fixture_body("numeric_call_id.json"), "string of 1-20 digits"),
+        (fixture_body("call_processed.json").decode().encode("utf-16"), "not UTF-8"),
+        (fixture_body("call_processed.json").decode().encode("utf-32-le"), "not valid JSON"),
     ],
 )
 def test_bodies_that_are_not_gong_calls_get_400(deliver, body, fragment):
