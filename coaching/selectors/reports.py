@@ -113,10 +113,11 @@ def _recurring(texts) -> list[metrics.Theme]:
     return [theme for theme in metrics.themes_group(texts) if theme.count >= RECURRING_MIN]
 
 
-def _recent(viewer: Viewer, rep_id: str) -> list[RecentCall]:
+def _recent(viewer: Viewer, rep_id: str, *, end: dt.datetime) -> list[RecentCall]:
+    """The rep's latest calls up to `end`."""
     sessions = (
         sessions_visible(viewer=viewer)
-        .filter(rep_id=rep_id)
+        .filter(rep_id=rep_id, call_started__lt=end)
         .select_related("call")
         .prefetch_related(
             Prefetch(
@@ -134,12 +135,16 @@ def _recent(viewer: Viewer, rep_id: str) -> list[RecentCall]:
 def rep_report(
     *, viewer: Viewer, rep_id: str, weeks: int = metrics.TREND_WEEKS, now: dt.datetime | None = None
 ) -> RepReport:
-    """The rep page for a rep the viewer may see (NotFound otherwise), over the last `weeks` ISO weeks."""
+    """The rep page for a rep the viewer may see (NotFound otherwise), over the `weeks` ISO weeks up to `now`
+    (default: the current time) — nothing after `now` counts, so a past period reads as it was."""
     rep = rep_get_for_viewer(viewer=viewer, rep_id=rep_id)
-    week_starts = weeks_back(now=now or timezone.now(), weeks=weeks)
+    end = now or timezone.now()
+    week_starts = weeks_back(now=end, weeks=weeks)
     means, counts = weekly_dimension_means(scores_visible(viewer=viewer).filter(rep_id=rep.pk), weeks=week_starts)
     trends = trends_from(means, counts)
-    window = sessions_visible(viewer=viewer).filter(rep_id=rep.pk, call_started__gte=week_starts[0])
+    window = sessions_visible(viewer=viewer).filter(
+        rep_id=rep.pk, call_started__gte=week_starts[0], call_started__lt=end
+    )
     rows = list(window.values_list("interaction_stats", "strengths", "improvements", "analyzer"))
     return RepReport(
         rep=rep,
@@ -149,7 +154,7 @@ def rep_report(
         strengths=_recurring(text for row in rows for text in row[1] or []),
         improvements=_recurring(text for row in rows for text in row[2] or []),
         gaps=labelled_gaps({t.dimension: t.trend for t in trends}, threshold=settings.SKILL_GAP_THRESHOLD),
-        recent=_recent(viewer, rep.pk),
+        recent=_recent(viewer, rep.pk, end=end),
         session_count=len(rows),
         offline_sessions=sum(1 for row in rows if row[3] == "offline"),
     )

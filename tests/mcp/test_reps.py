@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.mcp.conftest import call_as, rep_not_found
 
 
@@ -30,6 +32,17 @@ def test_the_period_bounds_the_insights(world):
     day = world.gong["fresh_day"].isoformat()
     data = call_as(world.users["ada"], "get_rep_insights", {"rep": "me", "start": day, "end": day}).data
     assert data["period"] == {"start": day, "end": day, "weeks": 1}
+
+
+def test_nothing_after_the_period_end_counts_in_the_insights(world):
+    from django.utils import timezone
+
+    end = timezone.localdate() - dt.timedelta(days=11)  # after Ada's 4th weekly call, before her 5th
+    start = end - dt.timedelta(days=60)
+    args = {"rep": "ada", "start": start.isoformat(), "end": end.isoformat()}
+    data = call_as(world.users["mia"], "get_rep_insights", args).data
+    assert data["calls"] == 4
+    assert [call["id"] for call in data["recent"]] == world.calls["ada"][3::-1]
 
 
 def test_an_invisible_rep_is_the_same_not_found_as_an_unknown_one(world):
