@@ -27,6 +27,10 @@ class AnalysisWait:
     cache_hit: bool = False
 
 
+# The ledger's purpose for analyses a Claude Desktop user asked for (analysis.models.ApiPurpose.MCP).
+MCP_PURPOSE = "mcp"
+
+
 def timeout_s() -> float:
     return float(getattr(settings, "MCP_ANALYZE_TIMEOUT_S", DEFAULT_TIMEOUT_S))
 
@@ -34,7 +38,7 @@ def timeout_s() -> float:
 def _coach(call_id: str):
     close_old_connections()
     try:
-        return call_coach(call_id=call_id, worker="mcp")
+        return call_coach(call_id=call_id, worker="mcp", purpose=MCP_PURPOSE)
     finally:
         connections.close_all()  # pool threads are long-lived; never leave a connection behind
 

@@ -102,11 +102,14 @@ def analysis_for_call(
     worker: str = "",
     mode: str = RunMode.REALTIME,
     purpose: str = ApiPurpose.CALL_ANALYSIS,
+    fresh_result: bool = False,
 ) -> AnalysisOutcome:
     """Analyse one call, or reuse the cached analysis of the same transcript, knowledge, prompt and model.
 
     A cache hit costs zero tokens. `force` re-analyses (the previous run stays as history). With the monthly
     budget spent, Claude analyses are held (status "held"); `mode="batch"` submits to the Message Batches API.
+    `fresh_result`: the caller knows the finished run was just made for this call (a Message Batch it submitted,
+    an analysis it ran), so reading it back is not a result-cache hit and is not recorded as one.
     """
     try:
         if not force:  # the fast path: a hit needs only the key (no rendering, no stats)
@@ -114,6 +117,8 @@ def analysis_for_call(
             cached = AnalysisRun.objects.filter(cache_key=key, status=RunStatus.SUCCEEDED).values_list("pk", "model")
             if cached:
                 run_id, model = cached[0]
+                if fresh_result:
+                    return AnalysisOutcome(run_id, "succeeded", False)
                 logger.info("analysis_cache_hit", call_id=call_id, run_id=run_id)
                 cache_hit_record(run_id=run_id, call_id=call_id, model=model)
                 return AnalysisOutcome(run_id, "succeeded", True)
@@ -139,6 +144,7 @@ def analysis_for_call(
     if claim.state == "busy":
         run = run_wait(run_id=claim.run.pk, timeout_s=settings.ANALYSIS_WAIT_S)
         return _from_run(run, cache_hit=run.status == RunStatus.SUCCEEDED)
-    if claim.state == "hit":
+    hit = claim.state == "hit" and not fresh_result
+    if hit:
         cache_hit_record(run_id=claim.run.pk, call_id=call_id, model=claim.run.model)
-    return _from_run(claim.run, cache_hit=claim.state == "hit")
+    return _from_run(claim.run, cache_hit=hit)

@@ -78,18 +78,30 @@ def _settle(call_id: str, outcome: AnalysisOutcome) -> CoachOutcome:
     return CoachOutcome(call_id, "failed", outcome.error)
 
 
-def call_coach(*, call_id: str, force: bool = False, worker: str = "", takeover: bool = False) -> CoachOutcome:
+def call_coach(
+    *,
+    call_id: str,
+    force: bool = False,
+    worker: str = "",
+    takeover: bool = False,
+    fresh_result: bool = False,
+    purpose: str = "",
+) -> CoachOutcome:
     """Claim the call, analyse it (or reuse a cached analysis), store its sessions and mark it analysed.
 
     Expected failures end the call `failed` with a reason, or `held` while the monthly budget is spent.
     A database error propagates so the queue retries and the stale-claim sweep picks the call up again.
-    `takeover` claims a call another worker left `analyzing` (used once its Message Batch has ended).
+    `takeover` claims a call another worker left `analyzing` (used once its Message Batch has ended; its result
+    is then this call's own, not a cache hit). `purpose` labels the Claude request in the ledger (e.g. "mcp").
     """
     stale_after_s = 0 if takeover else settings.ANALYSIS_CLAIM_TIMEOUT_S
     if not call_claim_for_analysis(call_id=call_id, worker=worker, stale_after_s=stale_after_s, force=force):
         return CoachOutcome(call_id, "not_claimed", "already analysed, or another worker holds the claim")
     try:
-        outcome = analysis_for_call(call_id=call_id, force=force, worker=worker)
+        extra = {"purpose": purpose} if purpose else {}
+        outcome = analysis_for_call(
+            call_id=call_id, force=force, worker=worker, fresh_result=fresh_result or takeover, **extra
+        )
     except DatabaseError:
         raise
     except Exception as exc:

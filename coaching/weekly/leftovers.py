@@ -70,7 +70,9 @@ def _analyse(
             continue  # still in the batch: the periodic sweep stores it once the batch ends
         # The run is finished (or failed/held): call_coach stores sessions from it (a cache hit, 0 tokens) or
         # records why the call has none.
-        if call_coach(call_id=call_id, worker=WORKER).status == "analyzed":
+        outcome = submission.outcomes.get(call_id)
+        fresh = outcome is not None and not outcome.cache_hit  # made by this submission: not a cache hit
+        if call_coach(call_id=call_id, worker=WORKER, fresh_result=fresh).status == "analyzed":
             done.append(call_id)
     return submission.batch_id or None, timed_out, done
 

@@ -47,7 +47,7 @@ def test_a_slow_analysis_answers_queued_with_how_to_check_back(world, settings):
         assert data["status"] == "queued"
         assert data["message"] == "Analysis started and is still running; call analyze_call again in about a minute."
         time.sleep(1.6)  # let the background analysis finish before the patch goes away
-    coach.assert_called_once_with(call_id=call, worker="mcp")
+    coach.assert_called_once_with(call_id=call, worker="mcp", purpose="mcp")
 
 
 def test_a_call_still_waiting_for_gong_says_so(world):

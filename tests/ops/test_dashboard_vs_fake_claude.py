@@ -110,3 +110,27 @@ def test_no_transcript_text_reaches_the_logs_even_at_debug(kb, fake_claude, capl
     text, sentences, key = _captured_logs(caplog, settings, logging.DEBUG)
     assert key not in text
     assert not [s for s in sentences if s in text]
+
+
+def test_batch_analyses_are_paid_runs_not_result_cache_hits(kb, fake_claude):  # noqa: F811
+    from coaching.services.pipeline import calls_coach_batch, calls_coach_batch_ingest
+    from gong.models import Call, CallStatus
+
+    calls = [call_with_reps(seed=11), call_with_reps(seed=12)]
+    calls_coach_batch(call_ids=[c.pk for c in calls])
+    calls_coach_batch_ingest()
+    assert set(Call.objects.filter(pk__in=[c.pk for c in calls]).values_list("status", flat=True)) == {
+        CallStatus.ANALYZED
+    }
+    now = timezone.now()
+    cache = reports.result_cache_report(start=now - dt.timedelta(hours=1), end=now + dt.timedelta(minutes=1))
+    assert (cache.hits, cache.claude_runs) == (0, 2)
+
+
+def test_an_analysis_asked_for_over_mcp_is_labelled_mcp_in_the_ledger(kb, fake_claude):  # noqa: F811
+    from analysis.models import ApiCall
+    from coaching.services.pipeline import call_coach
+
+    call = call_with_reps(seed=13)
+    assert call_coach(call_id=call.pk, worker="mcp", purpose="mcp").status == "analyzed"
+    assert list(ApiCall.objects.filter(call_id=call.pk).values_list("purpose", flat=True)) == ["mcp"]
