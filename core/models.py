@@ -1,4 +1,5 @@
-"""Infrastructure tables that belong to no domain: API tokens for the MCP bridge (and any future API)."""
+"""Infrastructure tables that belong to no domain: API tokens for the MCP bridge (and any future API), and
+once-only markers for alerts shared by every process."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class OnceMarker(models.Model):
+    """A key claimed once across every process and machine (e.g. "budget alert for 2026-12 at warning"): the
+    unique key makes the claim atomic, where a per-process cache would let each worker alert again."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "core_once_marker"
+
+    def __str__(self) -> str:
+        return self.key

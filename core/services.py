@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
-from core.models import ApiToken
+from core.models import ApiToken, OnceMarker
 from core.selectors import user_get_by_email
 
 TOKEN_PREFIX = "cc_"  # noqa: S105 - marks our tokens in logs and secret scanners, not a secret
@@ -72,3 +72,9 @@ def token_authenticate(*, token: str) -> int | None:
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user.pk
+
+
+def once_claim(*, key: str) -> bool:
+    """True for the first caller with this key, in any process; False for every later one (idempotent)."""
+    _, created = OnceMarker.objects.get_or_create(key=key[:200])
+    return created

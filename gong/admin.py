@@ -1,4 +1,4 @@
-"""Gong's own admin: webhook deliveries (ops and staff only, by model permission).
+"""Gong's own admin: webhook deliveries and the shared API quota row (ops and staff only, by model permission).
 
 Calls, participants, transcripts and Gong users are registered by coaching.admin: their lists and pages are
 filtered by who is looking (coaching.access), which this app may not import.
@@ -7,7 +7,7 @@ filtered by who is looking (coaching.access), which this app may not import.
 from django.contrib import admin
 
 from core.admin_display import ReadOnlyModelAdmin, json_details
-from gong.models import WebhookEvent
+from gong.models import ApiQuota, WebhookEvent
 
 
 @admin.register(WebhookEvent)
@@ -22,3 +22,10 @@ class WebhookEventAdmin(ReadOnlyModelAdmin):
     @admin.display(description="Raw body")
     def body_json(self, obj: WebhookEvent) -> str:
         return json_details(obj.raw_body)
+
+
+@admin.register(ApiQuota)
+class ApiQuotaAdmin(ReadOnlyModelAdmin):
+    """The shared Gong rate limiter's row (Ops → Gong quota shows it in context)."""
+
+    list_display = ["name", "day", "day_count", "next_slot_at"]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import structlog
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from analysis.services import budget_state
 from config.ops.conf import ops_setting
 from core.errors import ApplicationError, NotFound
+from core.services import once_claim
 from gong.models import Call, CallStatus
 from gong.selectors import call_get, transcript_get
 from gong.services import call_release
@@ -101,14 +101,13 @@ def budget_alert_check() -> str | None:
     """Log (and optionally email OPS_ALERT_EMAILS) once per month and level when the Claude budget crosses the
     warning ratio or is reached; returns the level alerted now ("warning" | "held") or None.
 
-    "Once" is a `cache.add` marker keyed by month and level: atomic in a shared cache (database, Redis);
-    with the default per-process LocMemCache each process may alert once.
+    "Once" is a marker row keyed by month and level (core.services.once_claim), shared by every process.
     """
     state = budget_state()
     if state.status not in {"warning", "held"}:
         return None
     key = f"callcoach:ops:budget-alert:{state.month}:{state.status}"
-    if not cache.add(key, timezone.now().isoformat(), timeout=40 * 86_400):
+    if not once_claim(key=key):
         return None
     spent, budget = f"{state.spent_usd:.2f}", f"{state.budget_usd:.2f}"
     logger.warning("budget_alert", level=state.status, month=state.month, spent_usd=spent, budget_usd=budget)

@@ -8,8 +8,10 @@ def test_every_registered_model_list_page_renders_for_staff(admin_client_logged_
     from django.urls import reverse
 
     ours = [model for model in admin.site._registry if model._meta.app_label in
-            {"gong", "knowledgebase", "analysis", "coaching"}]  # fmt: skip
-    assert len(ours) == 14
+            {"gong", "knowledgebase", "analysis", "coaching", "core"}]  # fmt: skip
+    # The 14 domain tables plus the infrastructure ones (Gong quota, API tokens, once-only markers).
+    assert {model._meta.db_table for model in ours} >= {"gong_api_quota", "core_api_token", "core_once_marker"}
+    assert len(ours) == 17
     for model in ours:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         response = admin_client_logged_in.get(url)
