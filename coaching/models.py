@@ -142,6 +142,9 @@ class WeeklyReview(models.Model):
     report_text = models.TextField(blank=True)
     recipients = models.JSONField(default=list, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set while one worker is sending; a worker killed mid-send leaves it, and it expires after the queue's task
+    # timeout, so the queue's retry sends instead of the review being marked sent but never delivered.
+    send_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

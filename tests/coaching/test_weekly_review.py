@@ -168,3 +168,24 @@ def test_the_command_prints_one_summary_line_and_rejects_a_bad_week():
         call_command("weekly_review", "--week", "2026-47", stdout=StringIO())
     with pytest.raises(CommandError, match="No active manager"):
         call_command("weekly_review", "--week", WEEK, "--team", "nobody@example.com", stdout=StringIO())
+
+
+def test_a_send_cut_off_by_a_killed_worker_is_sent_by_the_retry_not_marked_sent_unsent(settings):
+    from django.utils import timezone
+
+    manager, (rep, _) = team_create()
+    session_create(rep=rep, started=at(3), scores=3)
+    weekly_review_run(week=WEEK, dry_run=False)
+    review = WeeklyReview.objects.get(scope="team", subject=manager, week=WEEK)
+    mail.outbox.clear()
+    # A worker claimed the send a moment ago and is still at it: the racing run sends nothing.
+    WeeklyReview.objects.filter(pk=review.pk).update(sent_at=None, send_started_at=timezone.now())
+    assert weekly_review_run(week=WEEK).count(mail="already_sent") == 1
+    assert mail.outbox == [] and WeeklyReview.objects.get(pk=review.pk).sent_at is None
+    # That worker was killed: once its claim is older than the queue's task timeout, the retry sends.
+    stale = timezone.now() - dt.timedelta(seconds=settings.Q_CLUSTER["timeout"] + 1)
+    WeeklyReview.objects.filter(pk=review.pk).update(send_started_at=stale)
+    assert weekly_review_run(week=WEEK).count(mail="sent") == 1
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+    sent = WeeklyReview.objects.get(pk=review.pk)
+    assert sent.sent_at is not None and sent.send_started_at is None
