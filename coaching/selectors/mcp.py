@@ -249,7 +249,8 @@ MAX_REVIEW_SESSIONS = 300
 
 @dataclass
 class ProductKnowledgeReview:
-    sessions: int
+    sessions: int  # reviewed: the most recent MAX_REVIEW_SESSIONS of the scope at most
+    sessions_in_scope: int  # all of the scope's sessions (more than `sessions` when the cap cut it)
     offline_sessions: int
     mean_score: float | None
     statements: list[dict]  # product statements quoted as evidence, lowest score first
@@ -270,7 +271,9 @@ def _review_sessions(viewer: Viewer, call_id, rep_id, start, end):
     if end:
         sessions = sessions.filter(call_started__date__lte=end)
     sessions = sessions.prefetch_related(Prefetch("scores", queryset=pk_scores))
-    return list(sessions.order_by("-call_started", "-id")[:MAX_REVIEW_SESSIONS])
+    rows = list(sessions.order_by("-call_started", "-id")[: MAX_REVIEW_SESSIONS + 1])
+    total = len(rows) if len(rows) <= MAX_REVIEW_SESSIONS else sessions.count()
+    return rows[:MAX_REVIEW_SESSIONS], total
 
 
 def _study_more(statements: list[dict], known: set[str]) -> list[dict]:
@@ -289,7 +292,7 @@ def product_knowledge_review(
 ) -> ProductKnowledgeReview:  # fmt: skip
     """Product statements (the product_knowledge evidence), the errors the analysis found with the correct fact
     and the document it comes from, and the documents to study — for one call or a rep over a period."""
-    sessions = _review_sessions(viewer, call_id, rep_id, start, end)
+    sessions, total = _review_sessions(viewer, call_id, rep_id, start, end)
     titles = dict(document_list().values_list("key", "title"))
     statements, errors, scores = [], [], []
     for session in sessions:
@@ -313,6 +316,7 @@ def product_knowledge_review(
     statements.sort(key=lambda s: (s["score"] is None, s["score"] or 0, s["date"]))
     return ProductKnowledgeReview(
         sessions=len(sessions),
+        sessions_in_scope=total,
         offline_sessions=sum(1 for session in sessions if session.analyzer == "offline"),
         mean_score=metrics.mean(scores),
         statements=statements,

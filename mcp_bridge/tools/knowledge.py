@@ -37,6 +37,17 @@ def _error_item(error: dict) -> dict:
     }  # fmt: skip
 
 
+def _coverage(review) -> dict:
+    """Say so when the review read only the most recent calls of a larger scope (never a silent cut)."""
+    if review.sessions_in_scope <= review.sessions:
+        return {}
+    return {
+        "calls_in_scope": review.sessions_in_scope,
+        "covered": f"the {review.sessions} most recent calls of {review.sessions_in_scope}: "
+        "narrow `start`/`end` to review older ones",
+    }
+
+
 def analyze_product_knowledge(
     call_id: Annotated[CallId | None, Field(description="One call to review (or give `rep` instead).")] = None,
     rep: Annotated[str | None, Field(max_length=254, description="A rep (email, name, id or 'me').")] = None,
@@ -71,6 +82,7 @@ def analyze_product_knowledge(
             {
                 "scope": {"call_id": call_id} if call_id else {"rep_id": rep_id, **(period_out or {})},
                 "calls": review.sessions,
+                **_coverage(review),
                 "offline": review.offline_sessions,
                 "product_knowledge_mean": num(review.mean_score),
                 "errors_total": len(review.errors),

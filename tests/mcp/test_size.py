@@ -66,7 +66,10 @@ def test_product_errors_over_a_year_are_paged_within_the_limit(big):
         lambda data: ([(e["call_id"], e["said"]) for e in data["errors"]], data["next_cursor"]),
     )  # fmt: skip
     assert largest < LIMIT_TOKENS
-    assert len(errors) == len(set(errors)) == 3 * 300  # the review reads at most 300 sessions
+    assert len(errors) == len(set(errors)) == 3 * 300  # the review reads at most 300 sessions, and says so:
+    first = call_as(big.manager, "analyze_product_knowledge", {"rep": "Rex Rep", "start": _days_ago(396)}).data
+    assert first["calls"] == 300 and first["calls_in_scope"] > 300
+    assert first["covered"].startswith(f"the 300 most recent calls of {first['calls_in_scope']}")
 
 
 def test_year_long_insights_plan_comparison_and_export_stay_under_the_limit(big):
