@@ -125,6 +125,8 @@ def pipeline_run(
             "GONG_ACCESS_KEY": simulator.access_key,
             "GONG_ACCESS_KEY_SECRET": simulator.access_key_secret,
             "GONG_WEBHOOK_PUBLIC_KEY": keys.public_b64,
+            # The week arrives as one burst: no need to hold the first calls back for a batching window.
+            "GONG_FETCH_WINDOW_S": "0",
         }
         _settings_apply(gong_env)
         users_sync()

@@ -36,5 +36,10 @@ GONG_FETCH_CLAIM_TIMEOUT_S = env_int("GONG_FETCH_CLAIM_TIMEOUT_S", 600)
 # waited GONG_FETCH_MAX_DELAY_S), so a burst of deliveries becomes one batched Gong request, not one per call.
 GONG_FETCH_DEBOUNCE_S = env_float("GONG_FETCH_DEBOUNCE_S", 2.0)
 GONG_FETCH_MAX_DELAY_S = env_float("GONG_FETCH_MAX_DELAY_S", 20.0)
+# Batching window for a trickle of deliveries (Gong fires each webhook when it has processed that call, spread
+# over the day): webhook-delivered calls wait until the oldest of them has waited this long (or a batch is full),
+# then all of them go in one request. 300 s turns ~1 request per call into one per 5 minutes of arrivals; the
+# minute sweep picks them up. 0 = fetch as soon as the debounce allows (the demo and the reliability suite).
+GONG_FETCH_WINDOW_S = env_float("GONG_FETCH_WINDOW_S", 300.0)
 # Longest Retry-After we sleep through inside a request; longer (e.g. the daily quota) raises GongRateLimited.
 GONG_MAX_RETRY_WAIT_S = env_float("GONG_MAX_RETRY_WAIT_S", 60.0)

@@ -13,3 +13,5 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests drive fetches directly: no batching window (tests of the window set it themselves).
+GONG_FETCH_WINDOW_S = 0.0

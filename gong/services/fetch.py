@@ -56,6 +56,7 @@ class FetchReport:
     skipped: int = 0
     failed: int = 0
     busy: bool = False  # another fetcher held the lock
+    windowed: bool = False  # pending calls wait for the batching window (GONG_FETCH_WINDOW_S)
     errors: list[str] = field(default_factory=list)
 
     def add(self, outcome: BatchOutcome) -> None:
@@ -67,6 +68,8 @@ class FetchReport:
     def summary(self) -> str:
         if self.busy:
             return "another fetcher is running"
+        if self.windowed and not self.claimed:
+            return "calls wait for the batching window (GONG_FETCH_WINDOW_S)"
         return (
             f"claimed={self.claimed} transcribed={self.transcribed} waiting={self.waiting} "
             f"skipped={self.skipped} failed={self.failed}" + (f" errors={self.errors[:1]}" if self.errors else "")
@@ -104,6 +107,22 @@ def _fetch_lock():
         if got:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [FETCH_LOCK_KEY])
+
+
+def _window_open(*, batch_size: int) -> bool:
+    """Whether to wait for more deliveries before asking Gong: the oldest due webhook-delivered call has waited
+    less than GONG_FETCH_WINDOW_S and the batch is not full. Calls due for a retry (next_attempt_at set) and
+    calls from the poller never wait. The minute sweep comes back, so nothing waits much past the window."""
+    window_s = float(settings.GONG_FETCH_WINDOW_S)
+    if window_s <= 0:
+        return False
+    due = Call.objects.filter(calls_due_filter())
+    if due.filter(Q(next_attempt_at__isnull=False) | Q(status=CallStatus.FETCHING)).exists():
+        return False  # retries and claims taken over from a dead worker go now
+    stats = due.aggregate(n=Count("id"), oldest=Min("received_at"))
+    if not stats["n"] or stats["n"] >= batch_size or stats["oldest"] is None:
+        return False
+    return (timezone.now() - stats["oldest"]).total_seconds() < window_s
 
 
 def _debounce(*, batch_size: int, sleep: Callable[[float], None]) -> None:
@@ -161,6 +180,9 @@ def calls_fetch_pending(
 def _fetch_rounds(report: FetchReport, *, client, worker: str, batch_size: int, max_batches: int, sleep) -> None:
     for _round in range(max_batches):
         if sleep is not None:
+            if _window_open(batch_size=batch_size):
+                report.windowed = True
+                return
             _debounce(batch_size=batch_size, sleep=sleep)
         call_ids = calls_claim_for_fetch(worker=worker, limit=batch_size)
         if not call_ids:

@@ -212,3 +212,32 @@ def test_missing_credentials_give_claimed_calls_back(corpus, settings):
         calls_fetch_pending()
     call = Call.objects.get(pk=call_id)
     assert call.status == CallStatus.PENDING and call.claimed_by == ""
+
+
+def test_a_trickle_of_webhooks_waits_for_the_batching_window_then_goes_in_one_request(
+    corpus, simulator, gong_client, settings
+):
+    settings.GONG_FETCH_WINDOW_S = 300
+    first, *rest = corpus_ids(corpus, kind="regular")[:4]
+    deliver(corpus, [first])
+    report = calls_fetch_pending(client=gong_client)
+    assert report.claimed == 0 and "batching window" in report.summary()
+    deliver(corpus, rest)  # more calls trickle in within the window: still nothing asked of Gong
+    assert calls_fetch_pending(client=gong_client).claimed == 0
+    assert transcript_requests(simulator) == 0
+    # The oldest has waited the window out: every call waiting goes in one request.
+    Call.objects.filter(pk=first).update(received_at=timezone.now() - timedelta(seconds=301))
+    report = calls_fetch_pending(client=gong_client)
+    assert report.transcribed == 4 and transcript_requests(simulator) == 1
+
+
+def test_the_window_never_holds_back_a_full_batch_or_a_retry(corpus, simulator, gong_client, settings):
+    settings.GONG_FETCH_WINDOW_S = 300
+    settings.GONG_FETCH_BATCH_SIZE = 2
+    deliver(corpus, corpus_ids(corpus, kind="regular")[:2])
+    assert calls_fetch_pending(client=gong_client).transcribed == 2
+    settings.GONG_FETCH_BATCH_SIZE = 100
+    retry = corpus_ids(corpus, kind="regular")[2]
+    deliver(corpus, [retry])
+    Call.objects.filter(pk=retry).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert calls_fetch_pending(client=gong_client).transcribed == 1

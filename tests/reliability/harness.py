@@ -65,6 +65,8 @@ def stack_env(*, database_url: str, **extra: str) -> dict[str, str]:
             "ANALYZER": "offline",
             "ANTHROPIC_API_KEY": "",
             "GONG_WEBHOOK_PUBLIC_KEY": "",
+            # No batching window: the scenarios send bursts and measure how fast the calls come through.
+            "GONG_FETCH_WINDOW_S": "0",
             "PYTHONUNBUFFERED": "1",
         }
     )
