@@ -22,10 +22,17 @@ def overall(dimensions: list[DimensionResult]) -> float | None:
 
 
 def answer_check(answer: LlmAnalysis, *, speaker_ids: list[str]) -> None:
-    """Raise ValueError when the answer leaves out a speaker it was asked to score."""
+    """Raise ValueError when the answer leaves out a speaker it was asked to score, or a dimension of one (a
+    dimension without enough evidence must still be there, as null: N/A is an answer, a gap is not)."""
     missing = sorted(set(speaker_ids) - {speaker.speaker_id for speaker in answer.speakers})
     if missing:
         raise ValueError(f"speakers missing from the answer: {', '.join(missing)}")
+    for speaker in answer.speakers:
+        if speaker.speaker_id not in speaker_ids:
+            continue
+        absent = [d for d in DIMENSIONS if d not in {dimension.dimension for dimension in speaker.dimensions}]
+        if absent:
+            raise ValueError(f"speaker {speaker.speaker_id}: dimensions missing from the answer: {', '.join(absent)}")
 
 
 def _evidence(quotes, *, speaker, index: TranscriptIndex, tally: Verification) -> list[Evidence]:

@@ -99,14 +99,24 @@ def requests_for(inp, windows: list[Window]) -> list[dict]:
     return bodies
 
 
+def _invalid_detail(exc: Exception) -> str:
+    """What was wrong, without the answer's own text: pydantic's message quotes the input (which can be transcript
+    quotes), and this reason is stored, shown and logged."""
+    if isinstance(exc, ValidationError):
+        errors = exc.errors(include_input=False, include_url=False)
+        parts = [f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}" for e in errors[:3]]
+        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+        return f"{len(errors)} validation error(s): " + "; ".join(parts) + more
+    return str(exc)
+
+
 def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str]) -> LlmAnalysis:
     try:
         answer = LlmAnalysis.model_validate_json(reply.text)
         answer_check(answer, speaker_ids=speaker_ids)
     except (ValidationError, ValueError) as exc:
-        detail = str(exc).splitlines()
         raise AnswerInvalid(
-            " ".join(detail[:4])[:400] + (" (answer cut at max_tokens)" if reply.stop_reason == "max_tokens" else "")
+            _invalid_detail(exc)[:400] + (" (answer cut at max_tokens)" if reply.stop_reason == "max_tokens" else "")
         ) from exc
     return answer
 

@@ -59,7 +59,7 @@ def test_timeouts_beyond_the_retry_budget_fail_with_a_reason(kb, fake_claude, se
     assert outcome.status == "failed" and "Timeout" in outcome.error
 
 
-@pytest.mark.parametrize("fault", ["malformed", "invalid"])
+@pytest.mark.parametrize("fault", ["malformed", "invalid", "partial"])
 def test_an_invalid_answer_gets_one_repair_attempt(kb, fake_claude, fault):
     fake_claude.fail_next(fault)
     outcome = analysis_for_call(call_id=call_with_reps().pk)
@@ -67,6 +67,13 @@ def test_an_invalid_answer_gets_one_repair_attempt(kb, fake_claude, fault):
     assert sorted(ApiCall.objects.values_list("purpose", flat=True)) == [ApiPurpose.CALL_ANALYSIS, ApiPurpose.REPAIR]
     repair = fake_claude.requests[1]["messages"]
     assert [m["role"] for m in repair] == ["user", "assistant", "user"]
+
+
+def test_the_reason_for_an_invalid_answer_names_the_fields_without_quoting_the_answer(kb, fake_claude):
+    fake_claude.fail_next("partial", "invalid")
+    outcome = analysis_for_call(call_id=call_with_reps().pk)
+    assert outcome.status == "failed" and "validation error" in outcome.error
+    assert "bogus" not in outcome.error and "input_value" not in outcome.error  # the answer's text stays out
 
 
 def test_a_second_invalid_answer_fails_the_call_with_the_reason(kb, fake_claude):

@@ -204,6 +204,11 @@ class FakeAnthropic:
             text = '{"speakers": [{"speaker_id": "1", "summ'
         elif fault == "invalid":
             text = json.dumps({"speakers": [{"speaker_id": "x", "dimensions": [{"dimension": "bogus", "score": 9}]}]})
+        elif fault == "partial":  # schema-valid, but each speaker scores only the first dimension
+            answer = self._answer(body)
+            for speaker in answer["speakers"]:
+                speaker["dimensions"] = speaker["dimensions"][:1]
+            text = json.dumps(answer)
         else:
             text = json.dumps(self._answer(body))
         usage["output_tokens"] = tokens(text)
