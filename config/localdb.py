@@ -17,6 +17,7 @@ import glob
 import hashlib
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -144,7 +145,7 @@ def _run(cmd: list[str], user: str | None, **kwargs) -> subprocess.CompletedProc
         cmd = (
             ["runuser", "-u", user, "--", *cmd]
             if shutil.which("runuser")
-            else ["su", user, "-s", "/bin/sh", "-c", " ".join(cmd)]
+            else ["su", user, "-s", "/bin/sh", "-c", shlex.join(cmd)]
         )
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
 

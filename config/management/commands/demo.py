@@ -91,7 +91,9 @@ class Command(BaseCommand):
         admin = demo_login_ensure(role="admin", username="admin", email="admin@example.com", superuser=True)
         self._heading("Admin")
         self.stdout.write(f"  URL: http://{addr}/admin/")
-        self.stdout.write(f"  {'admin (superuser)':<22} {admin.username:<14} password: {admin.password}")
+        self.stdout.write(
+            f"  {'admin (superuser)':<22} {admin.username:<14} password: {admin.password} (admin@example.com)"
+        )
         for login in demo_logins_ensure():
             who = f" ({login.gong_user_email})" if login.gong_user_email else ""
             self.stdout.write(f"  {login.role:<22} {login.username:<14} password: {login.password}{who}")
