@@ -87,7 +87,7 @@ def demo_logins_ensure(*, passwords_file: Path | None = None) -> list[Login]:
         (GROUP_REP, "demo-rep", rep, False),
         (GROUP_MANAGER, "demo-manager", manager, False),
         (GROUP_OPS, "demo-ops", None, False),
-        (GROUP_STAFF, "demo-staff", None, True),
+        (GROUP_STAFF, "demo-staff", None, False),  # the staff group: sees everything, edits no KB
     ]
     logins = []
     for group, username, gong_user, superuser in plan:

@@ -103,7 +103,8 @@ def test_demo_logins_are_one_per_role_linked_by_email_and_stable(tmp_path):
     assert by_role["rep"].gong_user_email == min(reps, key=lambda r: r.pk).email
     assert json.loads(passwords.read_text())["demo-rep"] == by_role["rep"].password
     users = get_user_model().objects
-    assert users.get(username="demo-staff").is_superuser
+    staff = users.get(username="demo-staff")
+    assert not staff.is_superuser and viewer_for_user(staff).sees_all and not viewer_for_user(staff).can_edit_kb
     assert viewer_for_user(users.get(username="demo-manager")).rep_ids == {manager.pk, *(r.pk for r in reps)}
     assert viewer_for_user(users.get(username="demo-rep")).scope == "self"
     assert viewer_for_user(users.get(username="demo-ops")).sees_all
