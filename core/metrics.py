@@ -1,7 +1,8 @@
 """Prometheus metrics every app updates (defined once, here at the bottom layer, so any app may import them).
 
 Multiprocess-safe: under gunicorn and the django-q2 cluster set PROMETHEUS_MULTIPROC_DIR (a directory shared by
-the web and worker processes, emptied at start; `make serve` / `make worker` do it) before the processes start.
+the web and worker processes; `make serve` / `make worker` use .run/prometheus) before the processes start, and
+empty it when the whole set restarts.
 prometheus_client then keeps each process's values in mmap files there and `/metrics` merges them. Values that
 live in the database (queue depth, calls by status) are read at scrape time instead (config/metrics.py).
 """
