@@ -46,6 +46,13 @@ def batches_open() -> list[str]:
     return sorted(set(rows))
 
 
+def calls_waiting_for_batches(*, submitted_after) -> list[str]:
+    """Calls whose run waits in a Message Batch submitted after `submitted_after` (the API gives a batch up to 24
+    hours): such a call is busy, not stuck."""
+    rows = AnalysisRun.objects.filter(status=RunStatus.BATCH_SUBMITTED, claimed_at__gte=submitted_after)
+    return list(rows.values_list("call_id", flat=True))
+
+
 @dataclass(frozen=True)
 class CostSummary:
     requests: int

@@ -15,6 +15,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django_q.models import Failure
 
+from analysis.selectors import calls_waiting_for_batches
 from coaching.models import DimensionScore
 from gong.models import Call, CallStatus, WebhookEvent
 from gong.selectors import call_status_counts
@@ -158,15 +159,20 @@ def recent_timelines_report(*, limit: int = 50, status: str = "") -> list[CallTi
     return call_timelines(calls=list(calls[:limit]))
 
 
+BATCH_PATIENCE = dt.timedelta(hours=25)  # the Batches API ends (or expires) every batch within 24 hours
+
+
 def stuck_calls_report(*, older_than: dt.timedelta, limit: int = 100) -> list[CallTimeline]:
     """Calls in a non-final status (pending, fetching, transcribed, analyzing) untouched for `older_than`.
 
-    A pending call with a future next_attempt_at is waiting for Gong to finish a late transcript (backoff), not
-    stuck."""
+    A pending call with a future next_attempt_at is waiting for Gong to finish a late transcript (backoff), and
+    an analysing call whose Message Batch is younger than a day is waiting for the batch: neither is stuck."""
     now = timezone.now()
+    in_batches = calls_waiting_for_batches(submitted_after=now - BATCH_PATIENCE)
     calls = (
         Call.objects.filter(status__in=IN_FLIGHT, updated_at__lt=now - older_than)
         .exclude(status=CallStatus.PENDING, next_attempt_at__gt=now)
+        .exclude(status=CallStatus.ANALYZING, pk__in=in_batches)
         .order_by("updated_at", "id")
     )
     return call_timelines(calls=list(calls[:limit]))

@@ -184,3 +184,18 @@ def test_stage_durations_give_median_and_p95_per_stage():
     assert fetch.p95_s == pytest.approx(40 + 0.8 * (1000 - 40))  # linear interpolation, like percentile_cont
     assert stages["Transcribed → analysed"].median_s == 60
     assert stages["Webhook → analysed"].calls == 5
+
+
+def test_a_call_waiting_in_a_message_batch_is_not_stuck_until_the_batch_is_a_day_old():
+    from analysis.models import AnalysisRun, RunStatus
+
+    waiting, forgotten = CallFactory(status=CallStatus.ANALYZING), CallFactory(status=CallStatus.ANALYZING)
+    for call, submitted_hours_ago in ((waiting, 3), (forgotten, 30)):
+        _age(call, hours=3)
+        AnalysisRun.objects.create(
+            call=call, cache_key=f"{call.pk:0>64}", transcript_sha256="0" * 64, knowledge_hash="0" * 64,
+            prompt_version="t", model="m", status=RunStatus.BATCH_SUBMITTED, batch_id="msgbatch_1",
+            claimed_at=timezone.now() - dt.timedelta(hours=submitted_hours_ago),
+        )  # fmt: skip
+    listed = [t.call_id for t in selectors.stuck_calls_report(older_than=dt.timedelta(hours=1))]
+    assert listed == [forgotten.pk]
