@@ -1,9 +1,10 @@
 """Verified evidence: locate a quote in the transcript; speaker and start time come from the transcript.
 
-Matching is on normalized text (lower case, punctuation removed, whitespace collapsed), within one turn
-(a quote may span that turn's sentences). A quote split by an ellipsis is located by its longest part. A quote
-found only in another speaker's words is "wrong speaker"; one found nowhere is "not found"; both are dropped
-and counted. Quotes shorter than MIN_WORDS normalized words are too ambiguous to verify and are dropped too.
+Matching is on normalized text (lower case, punctuation removed, whitespace collapsed), within one speaker's run
+of consecutive turns (a quote may span its sentences, as the prompt shows them on one line). A quote split by an
+ellipsis is located by its longest part. A quote found only in another speaker's words is "wrong speaker"; one
+found nowhere is "not found"; both are dropped and counted. Quotes shorter than MIN_WORDS normalized words are
+too ambiguous to verify and are dropped too.
 """
 
 from __future__ import annotations
@@ -29,28 +30,32 @@ class Located:
     start_ms: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Turn:
-    index: int
     speaker_id: str
     text: str  # normalized, sentences joined by one space, padded with spaces
     offsets: list[int]  # where each sentence starts in `text`
     starts: list[int]  # each sentence's start_ms
+    turn_of: list[int]  # each sentence's turn index in the stored transcript
 
 
 class TranscriptIndex:
-    """Normalized turns of one transcript, built once per analysis."""
+    """Normalized turns of one transcript, built once per analysis. Consecutive turns of one speaker are searched
+    as one, as the prompt renders them on one line: a quote may run across their join."""
 
     def __init__(self, turns: list[dict]) -> None:
         self.turns: list[_Turn] = []
         for index, turn in enumerate(turns):
+            speaker_id = str(turn.get("speaker_id", ""))
+            if not self.turns or self.turns[-1].speaker_id != speaker_id:
+                self.turns.append(_Turn(speaker_id, " ", [], [], []))
+            current = self.turns[-1]
             sentences = turn.get("sentences") or [[turn.get("start_ms", 0), 0, turn.get("text", "")]]
-            text, offsets, starts = " ", [], []
             for start, _end, sentence in sentences:
-                offsets.append(len(text))
-                starts.append(int(start))
-                text += normalize(sentence) + " "
-            self.turns.append(_Turn(index, str(turn.get("speaker_id", "")), text, offsets, starts))
+                current.offsets.append(len(current.text))
+                current.starts.append(int(start))
+                current.turn_of.append(index)
+                current.text += normalize(sentence) + " "
 
     def _find(self, needle: str, *, speaker_id: str | None) -> Located | None:
         for turn in self.turns:
@@ -59,7 +64,7 @@ class TranscriptIndex:
             position = turn.text.find(f" {needle} ")
             if position >= 0:
                 sentence = max(0, bisect.bisect_right(turn.offsets, position + 1) - 1)
-                return Located(turn.index, turn.speaker_id, turn.starts[sentence])
+                return Located(turn.turn_of[sentence], turn.speaker_id, turn.starts[sentence])
         return None
 
     def locate(self, quote: str, *, speaker_id: str | None = None) -> tuple[Located | None, str]:

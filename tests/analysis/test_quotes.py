@@ -53,3 +53,11 @@ def test_an_ellipsis_quote_is_located_by_its_longest_part():
 
 def test_a_one_word_quote_is_too_short_to_verify():
     assert TranscriptIndex(TURNS).locate("Monday", speaker_id="9") == (None, "too_short")
+
+
+def test_a_quote_across_two_consecutive_turns_of_one_speaker_is_found_in_the_first():
+    turns = [*TURNS, {"speaker_id": "9", "sentences": [[7000, 8000, "Then finance checks it by hand."]]}]
+    located, reason = TranscriptIndex(turns).locate("every Monday. Then finance checks", speaker_id="9")
+    assert reason == "ok" and located.turn_index == 1 and located.start_ms == 5000
+    later, _ = TranscriptIndex(turns).locate("finance checks it by hand", speaker_id="9")
+    assert later.turn_index == 2 and later.start_ms == 7000
