@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from pydantic import ValidationError
 
 from core.metrics import GONG_REQUESTS
 from core.text import json_storable
@@ -63,6 +64,9 @@ class GongClient:
         self.sleep = sleep
         self.session = session or requests.Session()
         self.session.auth = (access_key, access_key_secret)
+        # Call id → why Gong's record for it could not be read (filled by calls_extensive/transcripts): one bad
+        # record is set aside with its reason instead of failing the whole batch of up to 100 calls.
+        self.unreadable: dict[str, str] = {}
         self.session.headers.update({"Accept": "application/json", "User-Agent": "callcoach/1.0"})
 
     @classmethod
@@ -112,7 +116,9 @@ class GongClient:
             }
             # Reference: https://gong.app.gong.io/settings/api/documentation#post-/v2/calls/extensive (§3.3)
             for item in self._paged("POST", "/v2/calls/extensive", items_key="calls", body=body):
-                records.append(CallRecord(data=CallData.model_validate(item), raw=item))
+                data = self._readable(CallData, item, call_id=_item_id(item, "metaData", "id"))
+                if data is not None:
+                    records.append(CallRecord(data=data, raw=item))
         return records
 
     def transcripts(self, *, call_ids: Iterable[str]) -> list[CallTranscript]:
@@ -122,8 +128,21 @@ class GongClient:
             body = {"filter": {"callIds": chunk}}
             # Reference: https://gong.app.gong.io/settings/api/documentation#post-/v2/calls/transcript (§3.4)
             items = self._paged("POST", "/v2/calls/transcript", items_key="callTranscripts", body=body)
-            transcripts.extend(CallTranscript.model_validate(item) for item in items)
+            for item in items:
+                transcript = self._readable(CallTranscript, item, call_id=_item_id(item, "callId"))
+                if transcript is not None:
+                    transcripts.append(transcript)
         return transcripts
+
+    def _readable(self, model, item: Any, *, call_id: str):
+        """The item parsed into `model`, or None (recorded in `unreadable` by call id) when it does not fit."""
+        try:
+            return model.model_validate(item)
+        except ValidationError as exc:
+            first = exc.errors(include_input=False, include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            self.unreadable[call_id] = f"Gong returned a record we cannot read ({where}: {first['msg']})"[:300]
+            return None
 
     # --- paging and retries ----------------------------------------------------------------------------------
 
@@ -189,6 +208,12 @@ class GongClient:
             raise GongRateLimited(f"Gong asked us to wait {wait:.0f}s ({why})", retry_after=wait)
         logger.info("gong %s; retrying in %.2fs", why, wait)
         self.sleep(wait)
+
+
+def _item_id(item: Any, *path: str) -> str:
+    for key in path:
+        item = item.get(key) if isinstance(item, dict) else None
+    return str(item) if item is not None else "?"
 
 
 def _chunks(ids: list[str]) -> list[list[str]]:

@@ -27,7 +27,7 @@ from gong.client import GongClient
 from gong.errors import GongAuthError, GongError, GongRateLimited
 from gong.models import Call, CallStatus
 from gong.services.fetch_queue import FETCH_LOCK_KEY
-from gong.services.store import BatchOutcome, calls_release, fetch_results_store, skip_reason
+from gong.services.store import BatchOutcome, calls_fail, calls_release, fetch_results_store, skip_reason
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +215,14 @@ def fetch_batch(*, call_ids: list[str], client: GongClient) -> BatchOutcome:
     extensive = {record.data.meta_data.id: record for record in records}
     wanted = [cid for cid, call in calls.items() if _wants_transcript(call, extensive.get(cid))]
     transcripts = {t.call_id: t for t in client.transcripts(call_ids=wanted)} if wanted else {}
-    return fetch_results_store(calls=calls, extensive=extensive, transcripts=transcripts)
+    unreadable = {cid: reason for cid, reason in getattr(client, "unreadable", {}).items() if cid in calls}
+    outcome = fetch_results_store(
+        calls={cid: call for cid, call in calls.items() if cid not in unreadable},
+        extensive=extensive,
+        transcripts=transcripts,
+    )
+    outcome.failed += calls_fail(call_ids=list(unreadable), reasons=unreadable)
+    return outcome
 
 
 def _wants_transcript(call: Call, record) -> bool:

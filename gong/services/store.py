@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import structlog
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -23,6 +24,8 @@ from gong.schemas import CallRecord, CallTranscript, Party
 from gong.services.fetch_queue import call_analysis_enqueue, users_sync_enqueue
 from gong.services.ingest import call_fields, call_row_metadata
 from gong.services.transcripts import transcript_normalize, transcript_store
+
+logger = structlog.get_logger(__name__)
 
 BACKOFF_FIRST_S = 60
 BACKOFF_MAX_S = 3600
@@ -66,6 +69,19 @@ def calls_release(*, call_ids: list[str], retry_after_s: float) -> int:
         claimed_by="",
         updated_at=now,
     )
+
+
+def calls_fail(*, call_ids: list[str], reasons: dict[str, str]) -> int:
+    """End claimed calls `failed` with their reasons (e.g. a record Gong returned that we cannot read)."""
+    failed = 0
+    for call_id in call_ids:
+        with log_context(call_id=call_id):
+            logger.warning("gong_record_unreadable", reason=reasons[call_id])
+        failed += Call.objects.filter(pk=call_id, status=CallStatus.FETCHING).update(
+            status=CallStatus.FAILED, status_reason=reasons[call_id][:500], next_attempt_at=None,
+            claimed_at=None, claimed_by="", updated_at=timezone.now(),
+        )  # fmt: skip
+    return failed
 
 
 def fetch_results_store(

@@ -241,3 +241,19 @@ def test_the_window_never_holds_back_a_full_batch_or_a_retry(corpus, simulator, 
     deliver(corpus, [retry])
     Call.objects.filter(pk=retry).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     assert calls_fetch_pending(client=gong_client).transcribed == 1
+
+
+def test_one_unreadable_record_fails_its_call_with_a_reason_and_the_rest_are_stored(corpus, simulator, gong_client):
+    bad, *good = corpus_ids(corpus, kind="regular")[:4]
+    original = corpus.transcripts[bad]
+    corpus.transcripts[bad] = {**original, "transcript": [{"speakerId": "1", "sentences": [{"start": "soon"}]}]}
+    try:
+        deliver(corpus, [bad, *good])
+        report = calls_fetch_pending(client=gong_client)
+    finally:
+        corpus.transcripts[bad] = original
+    assert (report.transcribed, report.failed) == (3, 1)
+    failed = Call.objects.get(pk=bad)
+    assert failed.status == CallStatus.FAILED and "Gong returned a record we cannot read" in failed.status_reason
+    assert set(Call.objects.filter(pk__in=good).values_list("status", flat=True)) == {CallStatus.TRANSCRIBED}
+    assert transcript_requests(simulator) == 1
