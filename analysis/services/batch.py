@@ -180,6 +180,11 @@ def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bo
     return run_finish(run_id=run.pk, token=token, status=RunStatus.SUCCEEDED, fields=fields)
 
 
+def _poll_error(poll: BatchPoll, event: str, batch_id: str, exc: ClaudeError) -> None:
+    logger.warning(event, batch_id=batch_id, error=str(exc)[:300])
+    poll.errors.append(f"{batch_id}: {exc}"[:300])
+
+
 def _batch_state(batch_id: str, poll: BatchPoll) -> str:
     """ "ended", "open", or "gone" (the API no longer knows it: its runs fail and are retried in realtime). A lookup
     that fails otherwise is counted and retried on the next poll, never raised: one unreachable batch must not stop
@@ -190,8 +195,7 @@ def _batch_state(batch_id: str, poll: BatchPoll) -> str:
         if exc.http_status == 404:
             logger.warning("batch_gone", batch_id=batch_id)
             return "gone"
-        logger.warning("batch_lookup_failed", batch_id=batch_id, error=str(exc)[:300])
-        poll.errors.append(f"{batch_id}: {exc}"[:300])
+        _poll_error(poll, "batch_lookup_failed", batch_id, exc)
         return "open"
 
 
@@ -205,8 +209,7 @@ def _batch_items(batch_id: str, state: str, poll: BatchPoll) -> dict[int, dict[i
             if match:
                 grouped[int(match.group(1))][int(match.group(2))] = item
     except ClaudeError as exc:
-        logger.warning("batch_results_failed", batch_id=batch_id, error=str(exc)[:300])
-        poll.errors.append(f"{batch_id}: {exc}"[:300])
+        _poll_error(poll, "batch_results_failed", batch_id, exc)
         return None
     return grouped
 
