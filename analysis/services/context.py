@@ -127,9 +127,10 @@ def _key_rows(call_id: str) -> tuple[str, str, list[Person]]:
 
 def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, transcript=None) -> KeyInputs:
     """Cache key = sha256(transcript sha + knowledge hash + prompt version + model + options). Options hold the
-    analyzer, the call id, chunking and KB-size settings and a digest of the participants' names, titles and
-    affiliations; the product documents chosen for the prompt follow from the transcript and the knowledge,
-    both already in the key. Without `call`/`transcript` this is the fast path of a cache lookup (4 queries)."""
+    analyzer, the call id, chunking and KB-size settings, Claude's effort and output cap, and a digest of the
+    participants' names, titles and affiliations; the product documents chosen for the prompt follow from the
+    transcript and the knowledge, both already in the key. Without `call`/`transcript` this is the fast path of a
+    cache lookup (4 queries)."""
     participants = []
     if call is not None and transcript is not None:
         participants = call_participants(call_id=call_id)
@@ -150,6 +151,8 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
         "kb_max_tokens": settings.ANALYSIS_KB_MAX_TOKENS,
         "speakers": digest,
     }
+    if analyzer != Analyzer.OFFLINE:  # what shapes Claude's answer, beyond the prompt and the model
+        options |= {"effort": settings.CLAUDE_EFFORT, "max_output_tokens": settings.CLAUDE_MAX_OUTPUT_TOKENS}
     key = cache_key_for(
         transcript_sha256=transcript_sha256,
         knowledge_hash=knowledge_hash,

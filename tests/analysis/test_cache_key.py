@@ -24,3 +24,15 @@ def test_renaming_a_participant_changes_the_key(kb, offline):
     participant.name = "Someone Else"
     participant.save()
     assert key_inputs_get(call_id=call.pk).cache_key != before
+
+
+def test_claudes_effort_and_output_cap_are_in_the_key_but_not_the_offline_one(kb, settings):
+    call = call_with_reps()
+    settings.ANALYZER = "claude"
+    before = key_inputs_get(call_id=call.pk).cache_key
+    settings.CLAUDE_EFFORT = "medium"
+    assert key_inputs_get(call_id=call.pk).cache_key != before
+    settings.ANALYZER = "offline"
+    offline = key_inputs_get(call_id=call.pk).cache_key
+    settings.CLAUDE_MAX_OUTPUT_TOKENS = 12_000
+    assert key_inputs_get(call_id=call.pk).cache_key == offline
