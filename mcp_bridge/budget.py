@@ -1,7 +1,8 @@
 """Keep every tool response under Claude Desktop's 25K-token limit for one tool result.
 
-Tokens are estimated as len(json)/4 (English prose and JSON run at 3.5–4.5 characters per token for Claude's
-tokenizer), against a budget below the limit so the estimate's error cannot push a response over it. Tools page
+Tokens are estimated as len(json)/3 — pessimistic on purpose: English prose runs at 3.5–4.5 characters per token
+for Claude's tokenizer, but JSON full of ids, numbers and punctuation nearer 3 — against a budget below the limit,
+so the estimate's error cannot push a response over it. Tools page
 and cap their lists first; `fit` is the last guard: it halves the longest list until the response fits and
 says so in `truncated`, so the model knows to narrow the request.
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-CHARS_PER_TOKEN = 4
+CHARS_PER_TOKEN = 3
 DEFAULT_MAX_TOKENS = 20_000
 
 
@@ -63,9 +64,9 @@ def fit(payload: dict, *, budget: int | None = None) -> tuple[dict, str]:
         keep = len(items) // 2
         dropped[path] = dropped.get(path, 0) + len(items) - keep
         del items[keep:]
-        payload["truncated"] = {
-            "dropped": dropped,
-            "hint": "Response shortened to fit the 25K-token limit; narrow the request or use a smaller limit.",
-        }
+        hint = "Response shortened to fit the 25K-token limit; narrow the request or use a smaller limit."
+        if payload.get("next_cursor"):
+            hint += " The dropped items are not on the next page: repeat this call with a smaller limit to see them."
+        payload["truncated"] = {"dropped": dropped, "hint": hint}
         text = dumps(payload)
     return payload, text

@@ -92,3 +92,9 @@ def test_the_last_guard_trims_the_longest_list_and_says_so():
     assert estimate_tokens(text) <= 5_000
     assert trimmed["truncated"]["dropped"]["results"] > 400
     assert "narrow the request" in trimmed["truncated"]["hint"]
+
+
+def test_a_trimmed_page_says_its_dropped_items_are_not_on_the_next_page():
+    payload = {"results": [{"text": "word " * 200} for _ in range(500)], "next_cursor": "abc"}
+    trimmed, _ = fit(payload, budget=5_000)
+    assert "not on the next page" in trimmed["truncated"]["hint"]
