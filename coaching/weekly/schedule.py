@@ -4,12 +4,13 @@ django-q2 (1.11) evaluates cron in the cluster's time zone (Q_CLUSTER["time_zone
 Schedule has no per-schedule zone. When the review zone is the cluster's, the cron is exact
 ("0 7 * * mon"). When they differ, a fixed cron would drift by an hour across daylight-saving changes, so the
 schedule fires hourly on the review day ±1 (cluster time) and the task runs only in the review hour of the review
-zone (`gate=True`): exact all year, and the other runs return at once.
+zone (`gate=True`): exact all year, and the other runs return at once. A gated run up to CATCH_UP hours late
+still reviews the week unless its reviews already exist.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -40,8 +41,19 @@ def weekly_review_cron() -> tuple[str, dict]:
     return f"0 * * * {around}", {"gate": True}
 
 
+CATCH_UP = timedelta(hours=12)
+
+
 def weekly_review_due(*, now: datetime) -> bool:
-    """True in the review hour of the review day, in WEEKLY_REVIEW_TIME_ZONE."""
+    """True from the review hour of the review day (WEEKLY_REVIEW_TIME_ZONE) for CATCH_UP hours: a run the queue
+    delivered late, or the first after the cluster was down, still reviews the week (the task skips a week whose
+    reviews exist, so the hourly runs after the first do nothing)."""
     local = now.astimezone(ZoneInfo(settings.WEEKLY_REVIEW_TIME_ZONE))
     cron_weekday = (local.weekday() + 1) % 7  # Python: Monday = 0; cron: Sunday = 0
-    return cron_weekday == _day_index(settings.WEEKLY_REVIEW_DAY) and local.hour == int(settings.WEEKLY_REVIEW_HOUR)
+    days_since = (cron_weekday - _day_index(settings.WEEKLY_REVIEW_DAY)) % 7
+    moment = (local - timedelta(days=days_since)).replace(
+        hour=int(settings.WEEKLY_REVIEW_HOUR), minute=0, second=0, microsecond=0
+    )
+    if moment > local:
+        moment -= timedelta(days=7)
+    return local - moment < CATCH_UP

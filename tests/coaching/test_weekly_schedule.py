@@ -58,3 +58,34 @@ def test_the_gated_task_does_nothing_outside_the_review_day(settings):
     today = dt.datetime.now(ZoneInfo("America/New_York")).weekday()  # Monday = 0
     settings.WEEKLY_REVIEW_DAY = ("tue", "wed", "thu", "fri", "sat", "sun", "mon")[today]  # tomorrow
     assert weekly_review_scheduled(gate=True) == "not the review hour in WEEKLY_REVIEW_TIME_ZONE"
+
+
+def test_a_gated_run_hours_late_still_reviews_the_week_once(settings):
+    settings.TIME_ZONE = "UTC"
+    settings.WEEKLY_REVIEW_TIME_ZONE = "America/New_York"
+    settings.WEEKLY_REVIEW_DAY, settings.WEEKLY_REVIEW_HOUR = "mon", 7
+    new_york = ZoneInfo("America/New_York")
+    assert weekly_review_due(now=dt.datetime(2026, 1, 5, 10, 30, tzinfo=new_york))  # the 07:00 run was missed
+    assert weekly_review_due(now=dt.datetime(2026, 1, 5, 18, 59, tzinfo=new_york))
+    assert not weekly_review_due(now=dt.datetime(2026, 1, 5, 19, 0, tzinfo=new_york))  # 12 hours on: next week
+    assert not weekly_review_due(now=dt.datetime(2026, 1, 5, 6, 59, tzinfo=new_york))
+
+
+@pytest.mark.django_db
+def test_the_gated_task_skips_a_week_already_reviewed(settings):
+    from unittest import mock
+
+    from coaching.models import ReviewScope, WeeklyReview
+    from coaching.weekly.weeks import week_last_completed
+    from tests.factories.gong import GongUserFactory
+
+    settings.WEEKLY_REVIEW_TIME_ZONE = "UTC"
+    now = dt.datetime.now(dt.UTC)
+    settings.WEEKLY_REVIEW_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[now.weekday()]
+    settings.WEEKLY_REVIEW_HOUR = now.hour
+    period = week_last_completed(now=now)
+    week = period.label
+    WeeklyReview.objects.create(scope=ReviewScope.TEAM, subject=GongUserFactory(), week=week, week_start=period.start)
+    with mock.patch("coaching.weekly.tasks.weekly_review_run", autospec=True) as run:
+        assert weekly_review_scheduled(gate=True) == f"{week} already reviewed"
+    run.assert_not_called()
