@@ -95,7 +95,11 @@ def call_coach(
     is then this call's own, not a cache hit). `purpose` labels the Claude request in the ledger (e.g. "mcp").
     """
     stale_after_s = 0 if takeover else settings.ANALYSIS_CLAIM_TIMEOUT_S
-    if not call_claim_for_analysis(call_id=call_id, worker=worker, stale_after_s=stale_after_s, force=force):
+    claimed = call_claim_for_analysis(
+        call_id=call_id, worker=worker, stale_after_s=stale_after_s, force=force,
+        max_attempts=settings.ANALYSIS_MAX_ATTEMPTS,
+    )  # fmt: skip
+    if not claimed:
         return CoachOutcome(call_id, "not_claimed", "already analysed, or another worker holds the claim")
     try:
         extra = {"purpose": purpose} if purpose else {}
@@ -117,7 +121,11 @@ def calls_coach_batch(*, call_ids: list[str], force: bool = False, worker: str =
     analyses and failures are settled at once, submitted calls stay `analyzing` until the batch is ingested."""
     stale = settings.ANALYSIS_CLAIM_TIMEOUT_S
     claimed = [
-        c for c in call_ids if call_claim_for_analysis(call_id=c, worker=worker, stale_after_s=stale, force=force)
+        c
+        for c in call_ids
+        if call_claim_for_analysis(
+            call_id=c, worker=worker, stale_after_s=stale, force=force, max_attempts=settings.ANALYSIS_MAX_ATTEMPTS
+        )
     ]
     outcomes = [CoachOutcome(c, "not_claimed", "already analysed, or claimed") for c in call_ids if c not in claimed]
     if not claimed:

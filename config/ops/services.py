@@ -72,17 +72,24 @@ def _has_transcript(call_id: str) -> bool:
 
 
 def _reset(*, call: Call, has_transcript: bool, stuck_before: dt.datetime) -> bool:
-    # Needs a gong service (`call_retry_reset`, helper B's module); until it exists the conditional UPDATE lives
-    # here. Only a failed call, or an in-flight one untouched since `stuck_before`, is reset.
+    # Only a failed call, or an in-flight one untouched since `stuck_before`, is reset; a retry starts the attempt
+    # count (fetch or analysis) afresh.
     retryable = Q(status=CallStatus.FAILED) | Q(
         status__in=[CallStatus.PENDING, CallStatus.FETCHING, CallStatus.TRANSCRIBED, CallStatus.ANALYZING],
         updated_at__lt=stuck_before,
     )
     now = timezone.now()
     target = CallStatus.TRANSCRIBED if has_transcript else CallStatus.PENDING
-    fields = {"status": target, "status_reason": "", "claimed_at": None, "claimed_by": "", "updated_at": now}
+    fields = {
+        "status": target,
+        "status_reason": "",
+        "claimed_at": None,
+        "claimed_by": "",
+        "attempts": 0,
+        "updated_at": now,
+    }
     if not has_transcript:
-        fields |= {"attempts": 0, "next_attempt_at": None}
+        fields |= {"next_attempt_at": None}
     return Call.objects.filter(retryable, pk=call.pk, status=call.status).update(**fields) == 1
 
 

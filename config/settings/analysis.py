@@ -33,3 +33,6 @@ ANALYSIS_KB_MAX_TOKENS = env_int("ANALYSIS_KB_MAX_TOKENS", 12_000)
 ANALYSIS_WAIT_S = env_float("ANALYSIS_WAIT_S", 120.0)
 # Expected output tokens per scored speaker per request, for --dry-run estimates only.
 ANALYSIS_OUTPUT_TOKENS_PER_SPEAKER = env_int("ANALYSIS_OUTPUT_TOKENS_PER_SPEAKER", 700)
+# A call whose analysis claim went stale this many times (each worker killed or past the task timeout) fails with
+# that reason instead of being paid for again; 0 = no limit.
+ANALYSIS_MAX_ATTEMPTS = env_int("ANALYSIS_MAX_ATTEMPTS", 3)

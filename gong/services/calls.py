@@ -14,13 +14,19 @@ from django.utils import timezone
 from gong.models import Call, CallStatus
 
 
-def call_claim_for_analysis(*, call_id: str, worker: str, stale_after_s: float, force: bool = False) -> bool:
+def call_claim_for_analysis(
+    *, call_id: str, worker: str, stale_after_s: float, force: bool = False, max_attempts: int = 0
+) -> bool:
     """Move a call to `analyzing` for this worker; True when this worker now owns it.
 
     Claimable: transcribed or held calls, an `analyzing` claim older than stale_after_s, and with force also
-    failed and analyzed calls (re-analysis).
+    failed and analyzed calls (re-analysis). A stale claim on a call already claimed `max_attempts` times (every
+    worker stopped before finishing: killed, or past the task timeout) ends the call `failed` with that reason
+    instead of paying for it again (0 = no limit).
     """
     now = timezone.now()
+    if max_attempts > 0:
+        _fail_if_out_of_attempts(call_id=call_id, stale_after_s=stale_after_s, max_attempts=max_attempts, now=now)
     claimable = [CallStatus.TRANSCRIBED, CallStatus.HELD]
     if force:
         claimable += [CallStatus.FAILED, CallStatus.ANALYZED]
@@ -36,6 +42,19 @@ def call_claim_for_analysis(*, call_id: str, worker: str, stale_after_s: float, 
         updated_at=now,
     )
     return updated == 1
+
+
+def _fail_if_out_of_attempts(*, call_id: str, stale_after_s: float, max_attempts: int, now) -> None:
+    reason = (
+        f"analysis did not finish in {max_attempts} attempts: each worker stopped before it finished "
+        "(killed or past the task timeout); retry from the Ops pipeline page"
+    )
+    Call.objects.filter(
+        Q(claimed_at__lt=now - timedelta(seconds=stale_after_s)) | Q(claimed_at__isnull=True),
+        pk=call_id,
+        status=CallStatus.ANALYZING,
+        attempts__gte=max_attempts,
+    ).update(status=CallStatus.FAILED, status_reason=reason, claimed_at=None, claimed_by="", updated_at=now)
 
 
 def call_mark_analyzed(*, call_id: str) -> None:
@@ -58,7 +77,7 @@ def call_mark_held(*, call_id: str, reason: str) -> None:
     """Hold a call back from analysis (e.g. the token budget is spent); `call_release` makes it claimable."""
     now = timezone.now()
     Call.objects.filter(pk=call_id).update(
-        status=CallStatus.HELD, status_reason=reason, claimed_at=None, claimed_by="", updated_at=now
+        status=CallStatus.HELD, status_reason=reason, claimed_at=None, claimed_by="", attempts=0, updated_at=now
     )
 
 

@@ -157,3 +157,23 @@ def test_analyze_calls_batch_submits_polls_and_ingests(kb, fake_claude, capsys):
 def test_analyze_calls_rejects_bad_arguments_with_one_line(db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("analyze_calls", *args)
+
+
+def test_a_call_whose_workers_keep_dying_fails_after_the_attempt_limit_instead_of_paying_again(kb, offline, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coaching.services.pipeline import call_coach
+    from gong.models import Call, CallStatus
+    from tests.factories.analysis import call_with_reps
+
+    settings.ANALYSIS_MAX_ATTEMPTS = 3
+    call = call_with_reps()
+    stale = timezone.now() - timedelta(seconds=settings.ANALYSIS_CLAIM_TIMEOUT_S + 1)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.ANALYZING, claimed_at=stale, attempts=3)
+    assert call_coach(call_id=call.pk).status == "not_claimed"
+    failed = Call.objects.get(pk=call.pk)
+    assert failed.status == CallStatus.FAILED and "did not finish in 3 attempts" in failed.status_reason
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.ANALYZING, claimed_at=stale, attempts=2)
+    assert call_coach(call_id=call.pk).status == "analyzed"  # under the limit: taken over and finished
