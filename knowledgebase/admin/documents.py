@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.html import format_html
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import TabularInline
 from unfold.decorators import action
 
-from core.errors import ApplicationError
-from knowledgebase.admin.access import KnowledgePermissionsMixin, ReadOnlyVersionsInline, kb_can_edit
+from knowledgebase.admin.access import ReadOnlyVersionsInline, kb_can_edit
 from knowledgebase.admin.forms import DocumentVersionForm
-from knowledgebase.admin.rubrics import versions_compared
+from knowledgebase.admin.parents import ParentAdmin
 from knowledgebase.admin.versions import VersionAdmin
 from knowledgebase.models import Document, DocumentVersion, VersionStatus
 from knowledgebase.selectors import document_version_diff, document_version_list
@@ -61,7 +59,8 @@ class DocumentVersionInline(ReadOnlyVersionsInline, TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(KnowledgePermissionsMixin, ModelAdmin):
+class DocumentAdmin(ParentAdmin):
+    kind = "document"
     list_display = ["title", "key", "kind", "product", "active", "updated_at"]
     list_filter = ["kind", "product"]
     search_fields = ["title", "key", "active_version__body"]
@@ -95,45 +94,15 @@ class DocumentAdmin(KnowledgePermissionsMixin, ModelAdmin):
             document = document_create(**values)
         obj.pk = document.pk
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    def versions_of(self, obj) -> list:
+        return list(document_version_list(document_id=obj.pk))
 
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.diff_view)
-        return [path("<path:object_id>/diff/", view, name="knowledgebase_document_diff"), *super().get_urls()]
+    def version_diff(self, *, old_id: int, new_id: int):
+        return document_version_diff(old_id=old_id, new_id=new_id)
 
     @action(description="Edit (new draft)", permissions=["kb_edit"], url_path="edit", icon="edit")
     def edit_document(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return HttpResponseRedirect(reverse("admin:knowledgebase_documentversion_add") + f"?document={object_id}")
-
-    @action(description="Compare versions", url_path="compare", icon="difference")
-    def compare_versions(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return HttpResponseRedirect(reverse("admin:knowledgebase_document_diff", args=[object_id]))
-
-    def diff_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        document = self.get_object(request, object_id)
-        if document is None or not self.has_view_permission(request, document):
-            raise Http404("No such document.")
-        versions = list(document_version_list(document_id=document.pk))
-        if not versions:
-            self.message_user(request, "This document has no versions yet.", messages.WARNING)
-            return HttpResponseRedirect(reverse("admin:knowledgebase_document_change", args=[document.pk]))
-        old, new = versions_compared(request, versions, document.active_version_id)
-        actions = []
-        if new.status == VersionStatus.DRAFT and kb_can_edit(request.user):
-            url = reverse("admin:knowledgebase_documentversion_publish_detail", args=[new.pk])
-            actions.append({"label": f"Publish v{new.number}", "url": url, "primary": True})
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta, "title": f"Compare versions of {document}", "document": document,
-            "diff": document_version_diff(old_id=old.pk, new_id=new.pk), "versions": versions, "old_id": old.pk,
-            "new_id": new.pk, "active_id": document.active_version_id, "actions": actions,
-        }  # fmt: skip
-        return TemplateResponse(request, "admin/knowledgebase/document_diff.html", context)
+        return self.new_draft_redirect(object_id)
 
 
 @admin.register(DocumentVersion)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import TabularInline
 from unfold.decorators import action
 
-from core.errors import ApplicationError, NotFound
-from knowledgebase.admin.access import KnowledgePermissionsMixin, ReadOnlyVersionsInline, kb_can_edit
+from knowledgebase.admin.access import ReadOnlyVersionsInline, kb_can_edit
 from knowledgebase.admin.forms import RubricVersionForm
+from knowledgebase.admin.parents import ParentAdmin
 from knowledgebase.admin.versions import VersionAdmin
 from knowledgebase.formats import rubric_content_yaml
 from knowledgebase.models import Rubric, RubricVersion, VersionStatus
@@ -42,19 +41,6 @@ def version_link(version: RubricVersion | None) -> str:
     return format_html('<a href="{}">v{}</a>', url, version.number)
 
 
-def versions_compared(request: HttpRequest, versions: list, active_id: int | None) -> tuple:
-    """(old, new) for a diff page: ?old=&new= if given, else the active version vs the newest one."""
-    by_id = {version.pk: version for version in versions}
-    try:
-        new = by_id.get(int(request.GET.get("new", 0))) or versions[0]
-        old = by_id.get(int(request.GET.get("old", 0))) or by_id.get(active_id) or versions[-1]
-    except ValueError as exc:
-        raise Http404("Bad version id.") from exc
-    if old.pk == new.pk and len(versions) > 1:
-        old = next(version for version in versions if version.pk != new.pk)
-    return old, new
-
-
 class RubricVersionInline(ReadOnlyVersionsInline, TabularInline):
     model = RubricVersion
     extra = 0
@@ -74,7 +60,8 @@ class RubricVersionInline(ReadOnlyVersionsInline, TabularInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(KnowledgePermissionsMixin, ModelAdmin):
+class RubricAdmin(ParentAdmin):
+    kind = "rubric"
     list_display = ["name", "key", "dimension", "scope", "active", "updated_at"]
     list_filter = ["dimension", "role", "call_type"]
     search_fields = ["name", "key", "description"]
@@ -112,53 +99,15 @@ class RubricAdmin(KnowledgePermissionsMixin, ModelAdmin):
             rubric = rubric_create(**values)
         obj.pk, obj.role = rubric.pk, rubric.role
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    def versions_of(self, obj) -> list:
+        return list(rubric_version_list(rubric_id=obj.pk))
 
-    def get_urls(self):
-        diff = path(
-            "<path:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="knowledgebase_rubric_diff"
-        )
-        return [diff, *super().get_urls()]
+    def version_diff(self, *, old_id: int, new_id: int):
+        return rubric_version_diff(old_id=old_id, new_id=new_id)
 
     @action(description="Edit (new draft)", permissions=["kb_edit"], url_path="edit", icon="edit")
     def edit_rubric(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return HttpResponseRedirect(reverse("admin:knowledgebase_rubricversion_add") + f"?rubric={object_id}")
-
-    @action(description="Compare versions", url_path="compare", icon="difference")
-    def compare_versions(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return HttpResponseRedirect(reverse("admin:knowledgebase_rubric_diff", args=[object_id]))
-
-    def diff_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        rubric = self.get_object(request, object_id)
-        if rubric is None or not self.has_view_permission(request, rubric):
-            raise Http404("No such rubric.")
-        versions = list(rubric_version_list(rubric_id=rubric.pk))
-        if not versions:
-            self.message_user(request, "This rubric has no versions yet.", messages.WARNING)
-            return HttpResponseRedirect(reverse("admin:knowledgebase_rubric_change", args=[rubric.pk]))
-        old, new = versions_compared(request, versions, rubric.active_version_id)
-        try:
-            diff = rubric_version_diff(old_id=old.pk, new_id=new.pk)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        actions = []
-        if new.status == VersionStatus.DRAFT and kb_can_edit(request.user):
-            url = reverse("admin:knowledgebase_rubricversion_publish_detail", args=[new.pk])
-            actions.append({"label": f"Publish v{new.number}", "url": url, "primary": True})
-            edit = reverse("admin:knowledgebase_rubricversion_change", args=[new.pk])
-            actions.append({"label": f"Keep editing v{new.number}", "url": edit})
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta, "title": f"Compare versions of {rubric}", "rubric": rubric, "diff": diff,
-            "versions": versions, "old_id": old.pk, "new_id": new.pk, "active_id": rubric.active_version_id,
-            "actions": actions,
-        }  # fmt: skip
-        return TemplateResponse(request, "admin/knowledgebase/rubric_diff.html", context)
+        return self.new_draft_redirect(object_id)
 
 
 @admin.register(RubricVersion)
