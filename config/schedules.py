@@ -41,7 +41,7 @@ def schedule_specs() -> list[ScheduleSpec]:
         # Calibration: managers' Gong scorecards as reference scores, and deal outcomes (a few Gong requests).
         ScheduleSpec("calibration_sync", "coaching.tasks.calibration_sync", Schedule.DAILY),
         # Ops: the Claude budget alert (banner + one email per month per level).
-        ScheduleSpec("ops_budget_alert_check", "config.ops.tasks.budget_alert_check", Schedule.MINUTES, minutes=10),
+        ScheduleSpec("ops_budget_alert_check", "ops.tasks.budget_alert_check", Schedule.MINUTES, minutes=10),
     ]
 
 
