@@ -47,6 +47,14 @@ def _grant_user(*, grant_id: str, claims: dict, client_id: str) -> int | None:
         close_old_connections()
 
 
+class BearerTokenVerifier(ApiTokenVerifier):
+    """API tokens beside OAuth: a token stands for its whole user, so it carries the scopes OAuth tokens need."""
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        access = await super().verify_token(token)
+        return access.model_copy(update={"scopes": list(SCOPES)}) if access is not None else None
+
+
 class SsoOAuthProxy(OIDCProxy):
     """FastMCP's OIDC proxy, whose tokens act as the Django user the company's identity provider vouched for."""
 
@@ -84,4 +92,4 @@ def remote_auth(*, client_storage=None) -> AuthProvider | TokenVerifier:
         fastmcp_access_token_expiry_seconds=settings.MCP_OAUTH_TOKEN_TTL_S,
         require_authorization_consent=True,
     )
-    return MultiAuth(server=proxy, verifiers=[ApiTokenVerifier()])
+    return MultiAuth(server=proxy, verifiers=[BearerTokenVerifier()])

@@ -38,6 +38,14 @@ REDIRECT_URIS = ["http://testserver/oidc/callback/", "http://127.0.0.1:*"]
 class Provider:
     issuer: str
     process: subprocess.Popen
+    config_path: Path
+
+    def people_add(self, emails: list[str]) -> None:
+        """Let more people sign in at the provider (all verified, the shared password)."""
+        config = json.loads(self.config_path.read_text())
+        known = {u["email"].lower() for u in config["users"]}
+        config["users"] += [_person(e, True) for e in emails if e.lower() not in known]
+        self.config_path.write_text(json.dumps(config))
 
     def settings(self, **extra) -> dict:
         """Django settings that turn SSO on against this provider."""
@@ -58,7 +66,7 @@ class Provider:
 def provider_start(tmp_dir: Path) -> Provider:
     config = {
         "clients": [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": REDIRECT_URIS}],
-        "users": [{"email": e, "password": PASSWORD, "email_verified": v, "name": e.split("@")[0]} for e, v in PEOPLE],
+        "users": [_person(e, v) for e, v in PEOPLE],
     }
     path = tmp_dir / "provider.json"
     path.write_text(json.dumps(config))
@@ -71,7 +79,11 @@ def provider_start(tmp_dir: Path) -> Provider:
     line = process.stdout.readline().strip()
     assert line.startswith("listening "), f"OIDC provider did not start: {line!r}"
     cache_clear()
-    return Provider(issuer=line.split(" ", 1)[1], process=process)
+    return Provider(issuer=line.split(" ", 1)[1], process=process, config_path=path)
+
+
+def _person(email: str, verified: bool) -> dict:
+    return {"email": email, "password": PASSWORD, "email_verified": verified, "name": email.split("@")[0]}
 
 
 def provider_stop(provider: Provider) -> None:

@@ -18,6 +18,8 @@ SSO_ALLOWED_DOMAINS = [d.strip().lower().lstrip("@") for d in env_list("SSO_ALLO
 SSO_BUTTON_LABEL = env_str("SSO_BUTTON_LABEL", "Sign in with your company account")
 # Require the provider's `email_verified` claim to be true (Entra omits it for work accounts: set false there).
 SSO_REQUIRE_EMAIL_VERIFIED = env_bool("SSO_REQUIRE_EMAIL_VERIFIED", True)
+if SSO_ENABLED and not SSO_ALLOWED_DOMAINS:
+    raise EnvError("SSO_ALLOWED_DOMAINS must name the email domains that may sign in (e.g. acme.com)")
 if SSO_ENABLED and not OIDC_RP_CLIENT_SECRET:
     raise EnvError("OIDC_CLIENT_SECRET must be set when OIDC_ISSUER and OIDC_CLIENT_ID are (confidential client)")
 

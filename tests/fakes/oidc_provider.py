@@ -39,8 +39,9 @@ TOKEN_TTL_S = 3600
 class Provider:
     """The provider's state: one RSA key, registered clients and users, pending logins, codes and tokens."""
 
-    def __init__(self, *, config: dict, issuer: str) -> None:
+    def __init__(self, *, config: dict, issuer: str, config_path: Path | None = None) -> None:
         self.issuer = issuer
+        self.config_path = config_path
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.clients = {c["client_id"]: c for c in config.get("clients", [])}
         self.users = {u["email"].lower(): u for u in config.get("users", [])}
@@ -49,6 +50,15 @@ class Provider:
         self.refresh: dict[str, dict] = {}
         self.revoked: set[str] = set()
         self.lock = threading.Lock()
+
+    def user_find(self, email: str) -> dict | None:
+        """A user by email; the config file is read again for people added after start (tests add them)."""
+        email = email.lower()
+        if email not in self.users and self.config_path is not None:
+            config = json.loads(self.config_path.read_text())
+            with self.lock:
+                self.users = {u["email"].lower(): u for u in config.get("users", [])}
+        return self.users.get(email)
 
     # -- documents ---------------------------------------------------------------------------------------
     def discovery(self) -> dict:
@@ -209,7 +219,7 @@ class Handler(BaseHTTPRequestHandler):
             query = provider.pending.pop(form.get("request_id", ""), None)
         if query is None:
             return self._error(400, "invalid_request", "unknown or used sign-in request")
-        user = provider.users.get(form.get("email", "").lower())
+        user = provider.user_find(form.get("email", ""))
         if user is None or not secrets.compare_digest(user.get("password", ""), form.get("password", "")):
             return self._send(401, "<p>Wrong email or password</p>", content_type="text/html")
         code = secrets.token_urlsafe(24)
@@ -306,11 +316,11 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(200, {})
 
 
-def serve(*, config: dict, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+def serve(*, config_path: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     """Bind and return the server (not yet serving); its issuer is http://host:port."""
     server = ThreadingHTTPServer((host, port), Handler)
     issuer = f"http://{host}:{server.server_address[1]}"
-    Handler.provider = Provider(config=config, issuer=issuer)
+    Handler.provider = Provider(config=json.loads(config_path.read_text()), issuer=issuer, config_path=config_path)
     return server
 
 
@@ -319,7 +329,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", required=True, type=Path)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
-    server = serve(config=json.loads(args.config.read_text()), port=args.port)
+    server = serve(config_path=args.config, port=args.port)
     print(f"listening http://127.0.0.1:{server.server_address[1]}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
