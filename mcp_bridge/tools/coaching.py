@@ -8,8 +8,8 @@ from typing import Annotated
 from fastmcp.tools import ToolResult
 from pydantic import Field
 
-from coaching.selectors.mcp import rep_resolve
 from coaching.selectors.reports import rep_report
+from coaching.selectors.reps import rep_resolve
 from coaching.services.plans import coaching_plan_build, report_gaps
 from mcp_bridge.budget import clip
 from mcp_bridge.params import EndDate, RepRef, StartDate, end_of_day, period
