@@ -95,7 +95,16 @@ class FakeAnthropic:
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}_{next(self._ids):06d}"
 
+    def cache_clear(self) -> None:
+        """Forget every cached prefix (as when the TTL has passed): the next request writes again."""
+        with self._lock:
+            self._cache.clear()
+
     def _usage(self, body: dict) -> dict:
+        """Anthropic's prompt-cache billing: each `cache_control` breakpoint closes a prefix (output schema +
+        system blocks so far); the longest prefix cached and alive is read (0.1×) and refreshed; the tokens from
+        there to the last breakpoint are written, each segment at its own breakpoint's TTL (5m 1.25×, 1h 2×);
+        prefixes shorter than `min_cache_tokens` are not cached; everything after the last breakpoint is input."""
         schema = json.dumps(body.get("output_config") or {}, sort_keys=True)
         system = body.get("system") or []
         if isinstance(system, str):
@@ -113,9 +122,12 @@ class FakeAnthropic:
             for digest, size, _ttl in eligible:
                 if self._cache.get(digest, 0) > now:
                     read = size
-            if eligible and eligible[-1][1] > read:
-                write = eligible[-1][1] - read
-                write_1h = write if eligible[-1][2] == 3600 else 0
+            done = read
+            for _digest, size, ttl in eligible:
+                if size > done:
+                    write += size - done
+                    write_1h += size - done if ttl == 3600 else 0
+                    done = size
             for digest, _size, ttl in eligible:
                 self._cache[digest] = now + ttl
         return {
