@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import random
 
-from gong.models import Affiliation
 from gong.simulator import behaviours as b
 from gong.simulator import lines as sim
 from tests.factories.gong import CallFactory, CallParticipantFactory, GongUserFactory, TranscriptFactory
@@ -28,7 +27,9 @@ def _people(call, *, internal: list[tuple[str, str, str]], external: list[tuple[
         CallParticipantFactory(call=call, speaker_id=speaker_id, user=user, title=title)
         speakers.append((speaker_id, "Internal"))
     for number, (speaker_id, title) in enumerate(external, start=1):
-        CallParticipantFactory(call=call, speaker_id=speaker_id, external=True, name=f"Buyer {number} Okafor", title=title)
+        CallParticipantFactory(
+            call=call, speaker_id=speaker_id, external=True, name=f"Buyer {number} Okafor", title=title
+        )
         speakers.append((speaker_id, "External"))
     return speakers
 
@@ -47,8 +48,14 @@ def sales_call(*, raw_tokens: int, seed: int, call_type: str = "discovery"):
     call = CallFactory(call_type=call_type, duration_s=3600)
     people = _people(
         call,
-        internal=[(f"61{seed:03d}0001", "Senior Account Executive", "AE"), (f"61{seed:03d}0002", "Solutions Engineer", "SE")],
-        external=[(f"62{seed:03d}0001", "VP Revenue Operations"), (f"62{seed:03d}0002", "Director of Sales Enablement")],
+        internal=[
+            (f"61{seed:03d}0001", "Senior Account Executive", "AE"),
+            (f"61{seed:03d}0002", "Solutions Engineer", "SE"),
+        ],
+        external=[
+            (f"62{seed:03d}0001", "VP Revenue Operations"),
+            (f"62{seed:03d}0002", "Director of Sales Enablement"),
+        ],
     )
     lines: list[tuple[str, str, str]] = []
     while _tokens(lines) < raw_tokens:

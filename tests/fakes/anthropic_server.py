@@ -29,7 +29,8 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SPEAKERS_HEADER = "Score these speakers"
-LINE = re.compile(r"^\[(\d+):(\d\d)\] (.+?) \((Rep|Customer|Unknown)(?:, [^)]*)?\): (.*)$")
+LEGEND = re.compile(r"^([A-Z]{1,3}) = (.+?) \((?:Rep|Customer|Unknown)\b.*\)$")
+LINE = re.compile(r"^(?:\[(\d+):(\d\d)\] )?([A-Z]{1,3}): (.*)$")
 SPEAKER = re.compile(r"^- (\d+): ([^,]+),")
 DIMENSIONS = ("product_knowledge", "discovery", "objection_handling", "engagement")
 FABRICATED = "We guarantee a three hundred percent return in the very first week"
@@ -196,9 +197,11 @@ class FakeAnthropic:
     def _answer(self, body: dict) -> dict:
         text = _text(body["messages"][0].get("content"))
         speakers = [(m.group(1), m.group(2).strip()) for m in map(SPEAKER.match, text.splitlines()) if m]
+        transcript = text.split("Transcript:\n", 1)[-1].splitlines()
+        tagged = {m.group(1): m.group(2) for m in map(LEGEND.match, transcript) if m}
         by_name: dict[str, list[str]] = {}
-        for match in filter(None, map(LINE.match, text.split("Transcript:\n", 1)[-1].splitlines())):
-            by_name.setdefault(match.group(3), []).append(match.group(5))
+        for match in filter(None, map(LINE.match, transcript)):
+            by_name.setdefault(tagged.get(match.group(3), match.group(3)), []).append(match.group(4))
         names = {name for _, name in speakers}
         customer_lines = [line for name, lines in by_name.items() if name not in names for line in lines]
         return {
