@@ -58,7 +58,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if checks["database"]["ok"]:
         # Upstream state, reported but not part of the verdict: a stale Gong poll or a held budget is not a
         # reason for a load balancer to stop sending webhooks here.
-        from config.ops.health_checks import budget_check, gong_sync_check
+        from ops.health_checks import budget_check, gong_sync_check
 
         body["info"] = {"gong_sync": gong_sync_check(), "budget": budget_check()}
     return JsonResponse(body, status=200 if healthy else 503)

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.multiprocess import MultiProcessCollector
 
 from config.health import queue_state
-from config.ops.metrics_collector import OpsCollector
+from core.metrics import process_registry
+from ops.metrics_collector import OpsCollector
 
 
 class DatabaseCollector:
@@ -44,14 +44,6 @@ class DatabaseCollector:
 _DATABASE_REGISTRY = CollectorRegistry()
 _DATABASE_REGISTRY.register(DatabaseCollector())
 _DATABASE_REGISTRY.register(OpsCollector())
-
-
-def process_registry() -> CollectorRegistry:
-    if settings.PROMETHEUS_MULTIPROC_DIR:
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry)
-        return registry
-    return REGISTRY
 
 
 _PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")

@@ -39,7 +39,7 @@ def schedule_specs() -> list[ScheduleSpec]:
         # calls once the budget allows, and ingest finished Message Batches.
         ScheduleSpec("coaching_calls_sweep", "coaching.tasks.calls_coach_sweep", Schedule.MINUTES, minutes=5),
         # Ops: the Claude budget alert (banner + one email per month per level).
-        ScheduleSpec("ops_budget_alert_check", "config.ops.tasks.budget_alert_check", Schedule.MINUTES, minutes=10),
+        ScheduleSpec("ops_budget_alert_check", "ops.tasks.budget_alert_check", Schedule.MINUTES, minutes=10),
     ]
 
 

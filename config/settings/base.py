@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "analysis",
     "coaching",
     "mcp_bridge",
+    "ops.apps.OpsConfig",
     "config.apps.ConfigAppConfig",
 ]
 
@@ -168,7 +169,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     # A "Budget 85% used" label in the header while the Claude budget is at its warning ratio or spent (ops only).
-    "ENVIRONMENT": "config.ops.banner.environment_callback",
+    "ENVIRONMENT": "ops.banner.environment_callback",
     # The coaching dashboard on the admin index (calls this week, dimension averages, reps needing attention, cost).
     "DASHBOARD_CALLBACK": "coaching.views.dashboard_callback",
     "SIDEBAR": {
@@ -207,19 +208,19 @@ UNFOLD = {
                         "title": "Costs",
                         "icon": "payments",
                         "link": "/admin/ops/costs/",
-                        "permission": "config.ops.permissions.request_is_ops",
+                        "permission": "ops.permissions.request_is_ops",
                     },
                     {
                         "title": "Pipeline",
                         "icon": "route",
                         "link": "/admin/ops/pipeline/",
-                        "permission": "config.ops.permissions.request_is_ops",
+                        "permission": "ops.permissions.request_is_ops",
                     },
                     {
                         "title": "Gong quota",
                         "icon": "speed",
                         "link": "/admin/ops/gong-quota/",
-                        "permission": "config.ops.permissions.request_is_ops",
+                        "permission": "ops.permissions.request_is_ops",
                     },
                 ],
             },

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_http_methods
 
 from analysis import reports
 from analysis.services import budget_state
-from config.ops import charts
-from config.ops import selectors as pipeline
-from config.ops.conf import ops_setting
-from config.ops.metrics_read import counter_total
-from config.ops.permissions import request_is_ops
-from config.ops.services import calls_retry
 from gong.reports import gong_quota_report
+from ops import charts
+from ops import selectors as pipeline
+from ops.conf import ops_setting
+from ops.metrics_read import counter_total
+from ops.permissions import request_is_ops
+from ops.services import calls_retry
 
 TABS = (("ops:costs", "Costs"), ("ops:pipeline", "Pipeline"), ("ops:gong_quota", "Gong quota"))
 

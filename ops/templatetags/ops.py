@@ -1,11 +1,11 @@
-"""{% ops_budget_banner %}: the budget warning above every admin page (see config/ops/banner.py)."""
+"""{% ops_budget_banner %}: the budget warning above every admin page (see ops/banner.py)."""
 
 from __future__ import annotations
 
 from django import template
 
-from config.ops.banner import budget_banner_get
-from config.ops.permissions import request_is_ops
+from ops.banner import budget_banner_get
+from ops.permissions import request_is_ops
 
 register = template.Library()
 

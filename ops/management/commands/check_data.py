@@ -10,7 +10,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from config.checks_data import PROBLEM, data_check
+from ops.checks_data import PROBLEM, data_check
 
 
 class Command(BaseCommand):

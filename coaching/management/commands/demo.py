@@ -1,8 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from config.demo import demo_login_ensure, demo_mailbox, demo_prepare, rep_scoreboard, table_counts
-from config.demo_pipeline import pipeline_run
+from coaching.demo.pipeline import pipeline_run
+from coaching.demo.setup import demo_login_ensure, demo_mailbox, demo_prepare, rep_scoreboard, table_counts
 from knowledgebase.dimensions import Dimension
 
 

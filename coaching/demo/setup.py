@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 from collections.abc import Iterator
@@ -11,10 +12,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from config.schedules import schedules_setup
 from core.partitions import partitions_maintain
 
 
@@ -71,11 +72,13 @@ def table_counts() -> dict[str, int]:
 
 
 def demo_prepare() -> list[str]:
-    """Schedules and partitions; returns one line per step for the summary."""
-    created, updated = schedules_setup()
+    """Schedules (config's `setup_schedules`, which owns the list) and partitions; returns one line per step for
+    the summary."""
+    schedules = io.StringIO()
+    call_command("setup_schedules", stdout=schedules)
     report = partitions_maintain()
     return [
-        f"schedules: {created} created, {updated} updated",
+        schedules.getvalue().strip(),
         f"partitions: {len(report.created)} created, {len(report.dropped)} dropped",
         f"database: {settings.DATABASES['default']['NAME']} on {settings.DATABASES['default']['HOST'] or 'socket'}",
     ]

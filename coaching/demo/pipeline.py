@@ -27,8 +27,6 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 
-from config.env import BASE_DIR
-
 # Final, or parked until Gong finishes a late transcript (the worker retries those with backoff for hours).
 FINAL_STATUSES = {"analyzed", "failed", "skipped", "held", "waiting"}
 
@@ -87,11 +85,11 @@ def worker_process(env: dict[str, str]) -> Iterator[subprocess.Popen]:
     log_path = Path(settings.DEMO_DIR) / "worker.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
-            [sys.executable, str(BASE_DIR / "manage.py"), "qcluster"],
+            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"],
             env={**os.environ, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
-            cwd=BASE_DIR,
+            cwd=settings.BASE_DIR,
         )
     try:
         yield process

@@ -1,5 +1,5 @@
-"""The "Retry" admin action on calls. gong/admin.py cannot import config (layers), so config adds it to the
-registered Call admin: call `call_admin_actions_register()` from config's AppConfig.ready()."""
+"""The "Retry" admin action on calls. gong/admin.py cannot import ops (layers), so ops adds it to the
+registered Call admin: `call_admin_actions_register()` runs from OpsConfig.ready()."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from config.ops.permissions import user_is_ops
-from config.ops.services import calls_retry
 from gong.models import Call
+from ops.permissions import user_is_ops
+from ops.services import calls_retry
 
 
 @admin.action(description="Retry selected calls (back to fetching or analysis)")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_q.models import Schedule, Task
 
 from analysis.services import budget_state
-from config.ops.conf import ops_setting
+from ops.conf import ops_setting
 
 GONG_SYNC_TASK = "gong.tasks.gong_sync"
 

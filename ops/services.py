@@ -12,13 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from analysis.services import budget_state
-from config.ops.conf import ops_setting
 from core.errors import ApplicationError, NotFound
 from core.services import once_claim
 from gong.models import Call, CallStatus
 from gong.selectors import call_get, transcript_get
 from gong.services import call_release
 from gong.services.fetch_queue import call_analysis_enqueue, calls_fetch_enqueue
+from ops.conf import ops_setting
 
 logger = structlog.get_logger(__name__)
 

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from analysis.services import budget_state
-from config.ops.conf import ops_setting
-from config.ops.permissions import request_is_ops
+from ops.conf import ops_setting
+from ops.permissions import request_is_ops
 
 CACHE_KEY = "callcoach:ops:budget-banner"
 

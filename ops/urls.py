@@ -4,7 +4,7 @@ otherwise answer 404 for these paths), each view wrapped in admin.site.admin_vie
 from django.contrib import admin
 from django.urls import path
 
-from config.ops import views
+from ops import views
 
 app_name = "ops"
 

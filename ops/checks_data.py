@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from config.ops.conf import ops_setting
 from core.partitions import Quarter, partition_list, partitioned_tables
+from ops.conf import ops_setting
 
 PROBLEM, WARNING = "problem", "warning"
 DIMENSIONS = 4  # knowledgebase.dimensions.Dimension: every session is scored on all four (N/A is a NULL score)

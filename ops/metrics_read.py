@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from config.metrics import process_registry
+from core.metrics import process_registry
 
 
 def counter_total(family: str, *, by: str = "", **labels: str) -> float | dict[str, float]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from prometheus_client.core import GaugeMetricFamily
 
 from analysis.services import budget_state
-from config.ops.conf import ops_setting
 from gong.reports import gong_quota_report
+from ops.conf import ops_setting
 
 
 class OpsCollector:

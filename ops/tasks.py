@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from config.ops.services import budget_alert_check as _budget_alert_check
-from config.ops.services import call_retry as _call_retry
 from core.logging_context import task_logged
+from ops.services import budget_alert_check as _budget_alert_check
+from ops.services import call_retry as _call_retry
 
 
 def budget_alert_check() -> str:
