@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coaching.sso.context.sso",
             ],
         },
     },
@@ -235,3 +236,10 @@ from config.settings.gong import *  # noqa: E402, F403
 from config.settings.knowledgebase import *  # noqa: E402, F403
 from config.settings.mcp import *  # noqa: E402, F403
 from config.settings.ops import *  # noqa: E402, F403
+from config.settings.sso import *  # noqa: E402, F403
+from config.settings.sso import SSO_ENABLED as _SSO_ENABLED  # noqa: E402
+
+# Password login always (the first admin, the demo); OpenID Connect when configured.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if _SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("coaching.sso.backend.SsoBackend")
