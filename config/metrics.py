@@ -41,7 +41,7 @@ class DatabaseCollector:
         )
         yield GaugeMetricFamily(
             "callcoach_queue_over_threshold",
-            "1 when the queue is past HEALTH_QUEUE_BACKLOG_MAX or HEALTH_QUEUE_OLDEST_MAX_S (alert on it; /healthz stays 200).",
+            "1 past HEALTH_QUEUE_BACKLOG_MAX or HEALTH_QUEUE_OLDEST_MAX_S (alert on it; /healthz stays 200).",
             value=1 if queue_over_threshold(queue) else 0,
         )
 
