@@ -58,11 +58,15 @@ def _count(inp, run_id: int | None) -> int | None:
         text = lines_text(inp.lines, legend=inp.legend)
         counted = tokens_count(system="", messages=[{"role": "user", "content": text}])
     except ClaudeError as exc:
-        api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc)
+        api_call_record(
+            run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc, redaction=inp.redaction
+        )
         return None  # the estimate will do
     latency_ms = int((time.monotonic() - started) * 1000)
     reply = ClaudeReply("", TokenUsage(), "", latency_ms, 1, "", settings.CLAUDE_MODEL)
-    api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, reply=reply)
+    api_call_record(
+        run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, reply=reply, redaction=inp.redaction
+    )
     return counted
 
 
@@ -132,15 +136,21 @@ def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str]) -> LlmAnalysis:
 
 
 def _send(request: dict, *, inp, run_id: int, purpose: str, spend: Spend) -> ClaudeReply:
-    opened = api_call_open(run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"])
+    redaction = inp.redaction
+    opened = api_call_open(
+        run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"], redaction=redaction
+    )
     try:
         reply = message_create(request=request)
     except ClaudeError as exc:
         api_call_record(
-            run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"], opened=opened
-        )
+            run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"], opened=opened,
+            redaction=redaction,
+        )  # fmt: skip
         raise
-    usage, cost = api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened)
+    usage, cost = api_call_record(
+        run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened, redaction=redaction
+    )
     spend.add(usage, cost)
     return reply
 
@@ -178,7 +188,9 @@ def answer_with_repair(
 
 def result_build(inp, answers: list[LlmAnalysis], *, rubric_versions: dict | None = None) -> CallAnalysisResult:
     """Verify every answer's quotes against the transcript and merge the chunks."""
-    index, tally = TranscriptIndex(inp.turns), Verification()
+    # Quotes come from the text Claude read: with PII redaction on, that is `prompt_turns` (same turns, speakers
+    # and timestamps as the stored transcript, placeholders for the redacted spans) — see analysis/redaction.py.
+    index, tally = TranscriptIndex(inp.prompt_turns or inp.turns), Verification()
     versions = rubric_versions if rubric_versions is not None else inp.rubric_versions
     chunks = [speakers_from_answer(a, inp=inp, index=index, tally=tally, rubric_versions=versions) for a in answers]
     return CallAnalysisResult(
