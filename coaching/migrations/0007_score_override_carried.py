@@ -14,7 +14,7 @@ ALTER TABLE "coaching_dimension_score" DROP COLUMN "override_carried_from";
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coaching", "0004_weekly_review_send_claim")]
+    dependencies = [("coaching", "0006_calibration_permissions")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
