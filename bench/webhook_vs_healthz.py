@@ -7,8 +7,8 @@ The webhook is a DRF APIView (gong/views.py: three authentication classes, a siz
 /healthz is a plain Django view that runs two small queries. Both go through the same middleware, gunicorn and
 database (a throwaway one; see bench/webhook_latency.py, whose server and open-loop client this reuses). Runs
 alternate healthz / webhook for `--rounds` rounds so that a burst of other work on the machine tends to land on
-both; the verdict is the worst round's ratio. No worker runs: this is the request path alone (bench/webhook_latency.py measures it while a fetcher
-runs).
+both; the verdict is the worst round's ratio. No worker runs: this is the request path alone
+(bench/webhook_latency.py measures it while a fetcher runs).
 """
 
 from __future__ import annotations
