@@ -54,8 +54,8 @@ def test_demo_runs_a_simulated_week_through_the_whole_pipeline(throwaway_databas
     migrate = _manage("migrate", "--noinput", "-v", "0", env=env)
     assert migrate.returncode == 0, migrate.stderr
     demo = _manage(
-        "demo", "--no-serve", "--calls", "10", "--seed", "3", "--timeout", "240", "--weeks", "3", "--history-calls", "6",
-        env=env,
+        "demo", "--no-serve", "--calls", "10", "--seed", "3", "--timeout", "240",
+        "--weeks", "3", "--history-calls", "6", env=env,
     )  # fmt: skip
     assert demo.returncode == 0, demo.stderr[-3000:]
     out = demo.stdout
