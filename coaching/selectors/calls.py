@@ -49,6 +49,21 @@ class EvidenceView:
         return clock(self.start_ms)
 
 
+STATUS_WORDS = {"met": "met", "missed": "missed", "n_a": "not applicable on this call"}
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    """One rubric criterion as judged for the speaker, in plain words, with its verified quotes."""
+
+    name: str
+    status: str  # met | missed | n_a
+    status_words: str
+    level: int | None
+    weight: int
+    evidence: list[EvidenceView]
+
+
 @dataclass
 class ScoreView:
     score: DimensionScore
@@ -56,6 +71,7 @@ class ScoreView:
     evidence: list[EvidenceView]
     may_review: bool
     rubric_version: str
+    criteria: list[CriterionView] = field(default_factory=list)  # empty for scores stored before contract 2
 
     @property
     def overridden(self) -> bool:
@@ -139,17 +155,31 @@ def _session_view(viewer: Viewer, session: CoachingSession, transcript: Transcri
     def anchor_for(start_ms):
         return transcript.anchor_for(start_ms) if transcript else f"t-{int(start_ms or 0)}"
 
-    scores = []
-    ordered = sorted(session.scores.all(), key=lambda score: _DIMENSION_ORDER.get(score.dimension, 99))
-    for score in ordered:
-        evidence = [
+    def evidence_views(items) -> list[EvidenceView]:
+        return [
             EvidenceView(
                 quote=item.get("quote", ""),
                 speaker_name=item.get("speaker_name", "") or session.speaker_name,
                 start_ms=item.get("start_ms"),
                 anchor=anchor_for(item.get("start_ms")),
             )
-            for item in score.evidence or []
+            for item in items or []
+        ]
+
+    scores = []
+    ordered = sorted(session.scores.all(), key=lambda score: _DIMENSION_ORDER.get(score.dimension, 99))
+    for score in ordered:
+        evidence = evidence_views(score.evidence)
+        criteria = [
+            CriterionView(
+                name=item.get("name") or item.get("key", ""),
+                status=item.get("status", "n_a"),
+                status_words=STATUS_WORDS.get(item.get("status", ""), item.get("status", "")),
+                level=item.get("level"),
+                weight=item.get("weight", 0),
+                evidence=evidence_views(item.get("evidence")),
+            )
+            for item in score.criteria or []
         ]
         version = score.rubric_version
         scores.append(
@@ -159,6 +189,7 @@ def _session_view(viewer: Viewer, session: CoachingSession, transcript: Transcri
                 evidence=evidence,
                 may_review=viewer.may_review_rep(session.rep_id),
                 rubric_version=f"{version.rubric.name} v{version.number}" if version else "",
+                criteria=criteria,
             )
         )
     moments = [

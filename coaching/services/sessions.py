@@ -49,6 +49,7 @@ def sessions_store_from_run(*, run_id: int) -> list[int]:
             speaker_email=speaker.email,
             role=speaker.role,
             analyzer=result.analyzer,
+            contract=result.contract,
             is_current=True,
             overall_score=None if speaker.overall_score is None else Decimal(str(round(speaker.overall_score, 2))),
             summary=speaker.summary,
@@ -69,6 +70,8 @@ def sessions_store_from_run(*, run_id: int) -> list[int]:
                 evidence=[evidence.model_dump(mode="json") for evidence in dimension.evidence],
                 criteria_met=dimension.criteria_met,
                 criteria_missed=dimension.criteria_missed,
+                criteria=[criterion.model_dump(mode="json") for criterion in dimension.criteria],
+                cap_reason=dimension.cap_reason[:300],
                 rubric_version_id=dimension.rubric_version_id,
             )
             for dimension in speaker.dimensions
