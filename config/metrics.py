@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.multiprocess import MultiProcessCollector
 
-from config.health import queue_state
-from config.ops.metrics_collector import OpsCollector
+from config.health import queue_over_threshold, queue_state
+from core.metrics import process_registry
+from ops.metrics_collector import OpsCollector
 
 
 class DatabaseCollector:
@@ -39,19 +39,16 @@ class DatabaseCollector:
             "Age of the oldest waiting task (0 when none; ORM broker only).",
             value=queue["oldest_age_s"] or 0,
         )
+        yield GaugeMetricFamily(
+            "callcoach_queue_over_threshold",
+            "1 past HEALTH_QUEUE_BACKLOG_MAX or HEALTH_QUEUE_OLDEST_MAX_S (alert on it; /healthz stays 200).",
+            value=1 if queue_over_threshold(queue) else 0,
+        )
 
 
 _DATABASE_REGISTRY = CollectorRegistry()
 _DATABASE_REGISTRY.register(DatabaseCollector())
 _DATABASE_REGISTRY.register(OpsCollector())
-
-
-def process_registry() -> CollectorRegistry:
-    if settings.PROMETHEUS_MULTIPROC_DIR:
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry)
-        return registry
-    return REGISTRY
 
 
 _PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")

@@ -9,7 +9,9 @@ live in the database (queue depth, calls by status) are read at scrape time inst
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from django.conf import settings
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
+from prometheus_client.multiprocess import MultiProcessCollector
 
 WEBHOOKS = Counter(
     "callcoach_webhooks_total",
@@ -46,3 +48,13 @@ CLAUDE_REQUESTS = Counter(
     "Claude requests by purpose and status (ok, error).",
     ["purpose", "status"],
 )
+
+
+def process_registry() -> CollectorRegistry:
+    """Every process's counters and histograms: merged from PROMETHEUS_MULTIPROC_DIR when it is set (what
+    /metrics serves and the ops pages read), else this process's own registry."""
+    if settings.PROMETHEUS_MULTIPROC_DIR:
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        return registry
+    return REGISTRY

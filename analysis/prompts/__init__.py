@@ -26,7 +26,14 @@ from knowledgebase.dimensions import DIMENSIONS
 
 INSTRUCTIONS_TEMPLATE = (Path(__file__).parent / "instructions.md").read_text(encoding="utf-8").strip()
 # Modules whose code decides what the request says or how the answer becomes a stored result.
-VERSIONED_MODULES = ("analysis.prompts", "analysis.render", "analysis.schemas", "analysis.scoring", "analysis.results")
+VERSIONED_MODULES = (
+    "analysis.prompts",
+    "analysis.render",
+    "analysis.redaction",
+    "analysis.schemas",
+    "analysis.scoring",
+    "analysis.results",
+)
 
 
 def instructions() -> str:

@@ -56,25 +56,39 @@ def _count(inp, run_id: int | None) -> int | None:
     """The count endpoint's figure for the rendered transcript (free; recorded in the ledger at zero cost)."""
     started = time.monotonic()
     try:
-        counted = tokens_count(system="", messages=[{"role": "user", "content": lines_text(inp.lines)}])
+        text = lines_text(inp.lines, legend=inp.legend)
+        counted = tokens_count(system="", messages=[{"role": "user", "content": text}])
     except ClaudeError as exc:
-        api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc)
+        api_call_record(
+            run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc, redaction=inp.redaction
+        )
         return None  # the estimate will do
     latency_ms = int((time.monotonic() - started) * 1000)
     reply = ClaudeReply("", TokenUsage(), "", latency_ms, 1, "", settings.CLAUDE_MODEL)
-    api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, reply=reply)
+    api_call_record(
+        run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, reply=reply, redaction=inp.redaction
+    )
     return counted
 
 
 def windows_for(inp, *, count_with_api: bool, run_id: int | None = None) -> tuple[list[Window], int]:
-    """Chunk windows and the transcript's token count (calibrated by the count endpoint near the limit)."""
-    estimated = sum(line.tokens for line in inp.lines)
+    """Chunk windows and the rendered transcript's token count (calibrated by the count endpoint near the limit).
+
+    ANALYSIS_CHUNK_TOKENS counts the transcript's own words (raw tokens): a call whose raw transcript fits is one
+    request, however much the speaker tags add; a longer one gets windows of about that many raw tokens each,
+    overlapping by whole turns."""
+    rendered = sum(line.tokens for line in inp.lines)
+    budget = settings.ANALYSIS_CHUNK_TOKENS
     factor = 1.0
-    if count_with_api and estimated > settings.ANALYSIS_CHUNK_TOKENS // 2:
-        factor = calibration(estimated=estimated, counted=_count(inp, run_id))
+    if count_with_api and rendered > budget // 2:
+        factor = calibration(estimated=rendered + len(inp.legend) // 4, counted=_count(inp, run_id))
     sizes = [max(1, round(line.tokens * factor)) for line in inp.lines]
-    windows = windows_plan(sizes, max_tokens=settings.ANALYSIS_CHUNK_TOKENS, overlap=settings.ANALYSIS_CHUNK_OVERLAP)
-    return windows, round(estimated * factor)
+    overhead = max(1.0, rendered / inp.raw_tokens) if inp.raw_tokens else 1.0
+    starts = [i == 0 or line.turn_index != inp.lines[i - 1].turn_index for i, line in enumerate(inp.lines)]
+    windows = windows_plan(
+        sizes, max_tokens=round(budget * overhead), overlap=settings.ANALYSIS_CHUNK_OVERLAP, turn_starts=starts
+    )
+    return windows, round(rendered * factor)
 
 
 def answer_model_for(inp) -> type[LlmAnalysis]:
@@ -92,7 +106,7 @@ def requests_for(inp, windows: list[Window]) -> list[dict]:
             call=inp.call,
             speakers=inp.internal,
             stats=inp.stats,
-            transcript=lines_text(inp.lines[window.start : window.end]),
+            transcript=lines_text(inp.lines[window.start : window.end], legend=inp.legend),
             part=(number, len(windows)) if len(windows) > 1 else None,
         )
         bodies.append(
@@ -129,15 +143,21 @@ def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str], model: type[LlmA
 
 
 def _send(request: dict, *, inp, run_id: int, purpose: str, spend: Spend) -> ClaudeReply:
-    opened = api_call_open(run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"])
+    redaction = inp.redaction
+    opened = api_call_open(
+        run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"], redaction=redaction
+    )
     try:
         reply = message_create(request=request)
     except ClaudeError as exc:
         api_call_record(
-            run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"], opened=opened
-        )
+            run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"], opened=opened,
+            redaction=redaction,
+        )  # fmt: skip
         raise
-    usage, cost = api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened)
+    usage, cost = api_call_record(
+        run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened, redaction=redaction
+    )
     spend.add(usage, cost)
     return reply
 
@@ -176,7 +196,9 @@ def answer_with_repair(
 
 def result_build(inp, answers: list[LlmAnalysis], *, rubric_versions: dict | None = None) -> CallAnalysisResult:
     """Verify every answer's quotes against the transcript and merge the chunks."""
-    index, tally = TranscriptIndex(inp.turns), Verification()
+    # Quotes come from the text Claude read: with PII redaction on, that is `prompt_turns` (same turns, speakers
+    # and timestamps as the stored transcript, placeholders for the redacted spans) — see analysis/redaction.py.
+    index, tally = TranscriptIndex(inp.prompt_turns or inp.turns), Verification()
     versions = rubric_versions if rubric_versions is not None else inp.rubric_versions
     chunks = [speakers_from_answer(a, inp=inp, index=index, tally=tally, rubric_versions=versions) for a in answers]
     return CallAnalysisResult(

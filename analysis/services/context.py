@@ -13,6 +13,7 @@ from analysis.interaction import interaction_stats
 from analysis.models import Analyzer
 from analysis.offline import OFFLINE_MODEL, offline_version
 from analysis.prompts import prompt_version as claude_prompt_version
+from analysis.redaction import Redaction, turns_redact
 from analysis.render import Line, Speaker, speakers_build, transcript_render
 from analysis.tokens import token_estimate
 from core.errors import NotFound
@@ -34,7 +35,7 @@ class AnalysisInput:
     internal: list[Speaker]
     snapshot: object
     documents: tuple
-    lines: list[Line]
+    lines: list[Line]  # the rendered transcript, one line per merged turn (render.py)
     stats: dict[str, dict]
     analyzer: str
     model: str
@@ -43,6 +44,13 @@ class AnalysisInput:
     cache_key: str
     error: str = ""
     rubric_versions: dict[str, int] = field(default_factory=dict)
+    legend: str = ""  # the speaker legend sent before the lines
+    raw_tokens: int = 0  # the transcript's own words: ⌈sentence characters ÷ 4⌉ (gong_transcript.token_count)
+    # PII redaction (analysis/redaction.py): the turns the prompt is rendered from (redacted copies for Claude,
+    # `turns` itself otherwise) and what was redacted. Quotes are verified against `prompt_turns`, which keep
+    # every sentence's turn, speaker and timestamps, so a quote with placeholders lands on the stored original.
+    prompt_turns: list[dict] = field(default_factory=list)
+    redaction: Redaction | None = None
 
 
 def analyzer_current() -> str:
@@ -148,11 +156,13 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
         "call_id": call_id,
         "chunk_tokens": settings.ANALYSIS_CHUNK_TOKENS,
         "chunk_overlap": settings.ANALYSIS_CHUNK_OVERLAP,
+        "render_clock_s": settings.ANALYSIS_RENDER_CLOCK_S,
         "kb_max_tokens": settings.ANALYSIS_KB_MAX_TOKENS,
         "speakers": digest,
     }
     if analyzer != Analyzer.OFFLINE:  # what shapes Claude's answer, beyond the prompt and the model
         options |= {"effort": settings.CLAUDE_EFFORT, "max_output_tokens": settings.CLAUDE_MAX_OUTPUT_TOKENS}
+        options |= redaction_option()
     key = cache_key_for(
         transcript_sha256=transcript_sha256,
         knowledge_hash=knowledge_hash,
@@ -163,6 +173,18 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
     return KeyInputs(
         call, transcript, participants, role, knowledge_hash, analyzer, model, prompt_version, options, key
     )
+
+
+def redaction_option() -> dict:
+    """The PII redaction setting as a cache-key option (Claude only: the offline analyzer sends nothing)."""
+    return {"pii_redaction": ",".join(settings.PII_REDACTION_KINDS) or "off"}
+
+
+def _prompt_turns(turns: list[dict], analyzer: str) -> tuple[list[dict], Redaction | None]:
+    """Redacted copies of the turns when they go to Claude and redaction is on; the stored turns otherwise."""
+    if analyzer == Analyzer.OFFLINE or not settings.PII_REDACTION_KINDS:
+        return turns, None
+    return turns_redact(turns, kinds=settings.PII_REDACTION_KINDS)
 
 
 def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> AnalysisInput:
@@ -178,7 +200,13 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
     documents = documents_relevant(
         documents=snapshot.documents, transcript_text=transcript.text or "", max_tokens=settings.ANALYSIS_KB_MAX_TOKENS
     )
-    lines = transcript_render(turns=turns, speakers=speakers, max_line_tokens=settings.ANALYSIS_CHUNK_TOKENS // 2)
+    prompt_turns, redaction = _prompt_turns(turns, keys.analyzer)
+    rendering = transcript_render(
+        turns=prompt_turns,
+        speakers=speakers,
+        max_line_tokens=settings.ANALYSIS_CHUNK_TOKENS // 2,
+        clock_every_s=settings.ANALYSIS_RENDER_CLOCK_S,
+    )
     stats = {speaker.speaker_id: interaction_stats(turns, speaker_id=speaker.speaker_id) for speaker in internal}
     stats["call"] = interaction_stats(turns)
     missing = [d for d in DIMENSIONS if d not in snapshot.rubrics]
@@ -197,7 +225,7 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
         internal=internal,
         snapshot=snapshot,
         documents=documents,
-        lines=lines,
+        lines=rendering.lines,
         stats=stats,
         analyzer=keys.analyzer,
         model=keys.model,
@@ -206,4 +234,8 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
         cache_key=keys.cache_key,
         error=error,
         rubric_versions={d: r.version_id for d, r in snapshot.rubrics.items()},
+        legend=rendering.legend,
+        raw_tokens=transcript.token_count or token_estimate(transcript.text or ""),
+        prompt_turns=prompt_turns,
+        redaction=redaction,
     )

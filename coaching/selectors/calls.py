@@ -247,3 +247,40 @@ def call_detail(*, viewer: Viewer, call_id: str, query: str = "") -> CallDetail:
         analysis=_analysis(call, sessions),
         call_stats=stats_view(interaction_stats(turns)) if turns else [],
     )
+
+
+def call_results(*, viewer: Viewer, call_id: str) -> CallDetail:
+    """The call page's data without its rendered transcript (which costs seconds on a multi-hour call): the
+    call, participants, the visible sessions with scores and evidence, and the analysis run. NotFound when the
+    call is not visible. Built from the portal's own pieces, so both show the same results."""
+    call = call_get_for_viewer(viewer=viewer, call_id=call_id)
+    sessions = _sessions(viewer, call)
+    return CallDetail(
+        call=call,
+        participants=_participants(call.pk),
+        sessions=[_session_view(viewer, session, None) for session in sessions],
+        transcript=None,
+        analysis=_analysis(call, sessions),
+    )
+
+
+def calls_for_batch(
+    *, viewer: Viewer, call_ids: list[str] | None = None, rep_id: str | None = None,
+    start: dt.date | None = None, end: dt.date | None = None, limit: int = 500,
+) -> list[Call]:  # fmt: skip
+    """Visible calls named by ids, or a rep's calls in a date range, oldest first (at most `limit` + 1, so the
+    caller can tell the selection was too big). Unknown or invisible ids raise NotFound naming the first."""
+    calls = call_list(viewer=viewer).only("id", "status", "started", "title", "primary_user_id")
+    if call_ids:
+        found = {call.pk: call for call in calls.filter(pk__in=call_ids)}
+        missing = [call_id for call_id in call_ids if call_id not in found]
+        if missing:
+            raise NotFound(f"Call {missing[0]} not found")
+        return [found[call_id] for call_id in dict.fromkeys(call_ids)]
+    if rep_id:
+        calls = calls.filter(primary_user_id=rep_id) | calls.filter(participants__user_id=rep_id)
+    if start:
+        calls = calls.filter(started__date__gte=start)
+    if end:
+        calls = calls.filter(started__date__lte=end)
+    return list(calls.distinct().order_by("started", "id")[: limit + 1])

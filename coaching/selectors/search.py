@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet
@@ -180,3 +180,23 @@ def _export_rows(viewer: Viewer, calls: list[Call]) -> Iterator[dict]:
         }
         row.update({dimension: scores.get(call.pk, {}).get(dimension, "") for dimension in DIMENSIONS})
         yield row
+
+
+def calls_search(*, viewer: Viewer, criteria: SearchCriteria, call_type: str = "") -> QuerySet[Call]:
+    """The portal's call search (visible calls, visible scores) plus call type, newest first even with words.
+
+    Words filter through the transcript's GIN-indexed tsvector but are not ranked: ranking reads every matching
+    transcript's tsvector (seconds over a year of calls), and the MCP tool shows the matching sentences anyway.
+    """
+    words = criteria.words.strip()
+    calls = call_search_queryset(viewer=viewer, criteria=replace(criteria, words=""))
+    if words:
+        calls = calls.filter(transcript__search_vector=SearchQuery(words, config="english", search_type="websearch"))
+    if call_type.strip():
+        calls = calls.filter(call_type__iexact=call_type.strip())
+    return calls.select_related("primary_user")
+
+
+def call_scores(*, viewer: Viewer, call_ids: list[str]) -> dict[str, dict[str, float | None]]:
+    """{call_id: {dimension: mean visible effective score}} for the given calls."""
+    return _scores_by_call(viewer, list(call_ids)) if call_ids else {}

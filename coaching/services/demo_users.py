@@ -1,7 +1,7 @@
 """One demo login per role (rep, manager, coaching ops, staff), linked to simulator users by email.
 
 Passwords are random, generated once and kept in DEMO_DIR/logins.json (default .demo/, gitignored, mode 600) —
-the same file and format config/demo.py uses — so running the demo twice prints the same logins.
+the same file and format coaching/demo/setup.py uses — so running the demo twice prints the same logins.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Analysis settings: which analyzer, which model, chunking, budget."""
 
+from analysis.redaction import kinds_parse
 from config.env import EnvError, env_float, env_int, env_str
 
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY")
@@ -22,8 +23,13 @@ CLAUDE_EFFORT = env_str("CLAUDE_EFFORT", "low")
 # 5m (1.25x write price) or 1h (2x): how long Anthropic keeps the rubric/KB prefix cached.
 CLAUDE_PROMPT_CACHE_TTL = env_str("CLAUDE_PROMPT_CACHE_TTL", "5m")
 
+# Chunk budget in RAW transcript tokens (the words said, not our speaker tags): a call within it is one request.
 ANALYSIS_CHUNK_TOKENS = env_int("ANALYSIS_CHUNK_TOKENS", 80_000)
 ANALYSIS_CHUNK_OVERLAP = env_float("ANALYSIS_CHUNK_OVERLAP", 0.2)
+if ANALYSIS_CHUNK_TOKENS < 1000 or not 0 <= ANALYSIS_CHUNK_OVERLAP < 0.5:
+    raise EnvError("ANALYSIS_CHUNK_TOKENS must be ≥ 1000 and ANALYSIS_CHUNK_OVERLAP in [0, 0.5)")
+# The rendered transcript shows [mm:ss] on a turn at least this many seconds after the last time shown.
+ANALYSIS_RENDER_CLOCK_S = env_int("ANALYSIS_RENDER_CLOCK_S", 300)
 # A claimed analysis not finished after this long is re-claimed by the sweep.
 ANALYSIS_CLAIM_TIMEOUT_S = env_int("ANALYSIS_CLAIM_TIMEOUT_S", 900)
 # Monthly Claude budget in USD (0 = no limit); new analyses wait when it is reached.
@@ -38,3 +44,10 @@ ANALYSIS_OUTPUT_TOKENS_PER_SPEAKER = env_int("ANALYSIS_OUTPUT_TOKENS_PER_SPEAKER
 # A call whose analysis claim went stale this many times (each worker killed or past the task timeout) fails with
 # that reason instead of being paid for again; 0 = no limit.
 ANALYSIS_MAX_ATTEMPTS = env_int("ANALYSIS_MAX_ATTEMPTS", 3)
+
+# PII redaction before anything is sent to Claude (analysis/redaction.py): "all" (default), "off", or some of
+# email,phone,card,iban,account,ssn. The stored transcript keeps the original; the setting is in the cache key.
+try:
+    PII_REDACTION_KINDS = kinds_parse(env_str("PII_REDACTION", "all"))
+except ValueError as exc:
+    raise EnvError(f"PII_REDACTION: {exc}") from exc

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "analysis",
     "coaching",
     "mcp_bridge",
+    "ops.apps.OpsConfig",
     "config.apps.ConfigAppConfig",
 ]
 
@@ -63,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coaching.sso.context.sso",
             ],
         },
     },
@@ -88,13 +90,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` (run by `make serve`) writes the admin's assets for production's manifest storage.
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 LOGIN_URL = "admin:login"
+# The admin login page posts no `next` when visited directly: land on the dashboard, not /accounts/profile/ (404).
+LOGIN_REDIRECT_URL = "admin:index"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -168,7 +173,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     # A "Budget 85% used" label in the header while the Claude budget is at its warning ratio or spent (ops only).
-    "ENVIRONMENT": "config.ops.banner.environment_callback",
+    "ENVIRONMENT": "ops.banner.environment_callback",
     # The coaching dashboard on the admin index (calls this week, dimension averages, reps needing attention, cost).
     "DASHBOARD_CALLBACK": "coaching.views.dashboard_callback",
     "SIDEBAR": {
@@ -207,19 +212,19 @@ UNFOLD = {
                         "title": "Costs",
                         "icon": "payments",
                         "link": "/admin/ops/costs/",
-                        "permission": "config.ops.permissions.request_is_ops",
+                        "permission": "ops.permissions.request_is_ops",
                     },
                     {
                         "title": "Pipeline",
                         "icon": "route",
                         "link": "/admin/ops/pipeline/",
-                        "permission": "config.ops.permissions.request_is_ops",
+                        "permission": "ops.permissions.request_is_ops",
                     },
                     {
                         "title": "Gong quota",
                         "icon": "speed",
                         "link": "/admin/ops/gong-quota/",
-                        "permission": "config.ops.permissions.request_is_ops",
+                        "permission": "ops.permissions.request_is_ops",
                     },
                 ],
             },
@@ -234,3 +239,10 @@ from config.settings.gong import *  # noqa: E402, F403
 from config.settings.knowledgebase import *  # noqa: E402, F403
 from config.settings.mcp import *  # noqa: E402, F403
 from config.settings.ops import *  # noqa: E402, F403
+from config.settings.sso import *  # noqa: E402, F403
+from config.settings.sso import SSO_ENABLED as _SSO_ENABLED  # noqa: E402
+
+# Password login always (the first admin, the demo); OpenID Connect when configured.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if _SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("coaching.sso.backend.SsoBackend")

@@ -8,17 +8,11 @@ from fastmcp.exceptions import ToolError
 from fastmcp.tools import ToolResult
 from pydantic import Field
 
-from coaching.selectors.mcp import (
-    call_results,
-    call_scores,
-    calls_compare,
-    calls_search,
-    compare_differences,
-    rep_resolve,
-    transcript_matches,
-    transcript_turns_slice,
-)
-from coaching.selectors.search import SearchCriteria
+from coaching.selectors.calls import call_results
+from coaching.selectors.compare import calls_compare, compare_differences
+from coaching.selectors.reps import rep_resolve
+from coaching.selectors.search import SearchCriteria, call_scores, calls_search
+from coaching.selectors.turns import transcript_matches, transcript_turns_slice
 from mcp_bridge.background import call_analyze_wait
 from mcp_bridge.budget import clip
 from mcp_bridge.paging import page_slice

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastmcp.tools import ToolResult
 from pydantic import Field
 
-from coaching.selectors.mcp import rep_resolve
 from coaching.selectors.reports import rep_report
+from coaching.selectors.reps import rep_resolve
 from coaching.services.plans import coaching_plan_build, report_gaps
 from mcp_bridge.budget import clip
 from mcp_bridge.params import EndDate, RepRef, StartDate, end_of_day, period
@@ -89,6 +89,7 @@ def get_coaching_plan(
                     "calls": plan.report.session_count,
                     "offline": plan.report.offline_sessions,
                 },
+                "needs_coaching": [reason.text for reason in plan.needs],
                 "focus": [
                     {
                         "dimension": area.dimension,

@@ -9,7 +9,8 @@ from fastmcp.exceptions import ToolError
 from fastmcp.tools import ToolResult
 from pydantic import Field
 
-from coaching.selectors.mcp import product_knowledge_review, rep_resolve
+from coaching.selectors.product_knowledge import product_knowledge_review
+from coaching.selectors.reps import rep_resolve
 from core.errors import NotFound
 from core.selectors import user_get_active
 from knowledgebase.selectors import document_get, rubric_get, rubric_list

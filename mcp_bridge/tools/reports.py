@@ -13,7 +13,8 @@ from pydantic import Field
 
 from analysis.services import analysis_estimate, batch_poll, batch_submit
 from coaching.exports import report_export
-from coaching.selectors.mcp import calls_for_batch, rep_resolve
+from coaching.selectors.calls import calls_for_batch
+from coaching.selectors.reps import rep_resolve
 from mcp_bridge.background import calls_coach_later
 from mcp_bridge.jobs import Job, job_decode, job_encode
 from mcp_bridge.paging import cursor_decode, cursor_encode, query_fingerprint

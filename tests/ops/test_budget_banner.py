@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from config.ops import banner
-from config.ops.services import budget_alert_check
+from ops import banner
+from ops.services import budget_alert_check
 from tests.ops.conftest import ledger_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.ops.urls")]

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django_q.models import Schedule, Task
 
-from config.ops.health_checks import GONG_SYNC_TASK, budget_check, gong_sync_check
+from ops.health_checks import GONG_SYNC_TASK, budget_check, gong_sync_check
 from tests.ops.conftest import ledger_row
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from prometheus_client import CollectorRegistry, generate_latest
 
-from config.ops.metrics_collector import OpsCollector
 from gong.models import ApiQuota
+from ops.metrics_collector import OpsCollector
 from tests.ops.conftest import ledger_row
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from coaching.access import GROUP_MANAGER, GROUP_OPS, GROUP_REP, GROUP_STAFF
-from config.ops import services
 from gong.models import ApiQuota, CallStatus
+from ops import services
 from tests.factories.gong import CallFactory, TranscriptFactory
 from tests.ops.conftest import ledger_row
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_q.models import Task
 
 from coaching.models import CoachingSession, DimensionScore
-from config.ops import selectors, services
 from core.errors import ApplicationError
 from gong.models import Call, CallStatus, WebhookEvent
+from ops import selectors, services
 from tests.factories.gong import CallFactory, TranscriptFactory
 from tests.ops.conftest import ledger_row, run_row
 

@@ -6,9 +6,9 @@ from unittest import mock
 
 import pytest
 
-from config.ops import services
-from config.ops.actions import call_admin_actions_register
 from gong.models import CallStatus
+from ops import services
+from ops.actions import call_admin_actions_register
 from tests.factories.gong import CallFactory, TranscriptFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,6 @@ from django.urls import include, path
 from config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
-    path("admin/ops/", include("config.ops.urls")),
+    path("admin/ops/", include("ops.urls")),
     *project_urlpatterns,
 ]

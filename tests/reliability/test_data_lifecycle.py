@@ -16,12 +16,12 @@ from django.utils import timezone
 from psycopg import sql
 
 from analysis.models import ApiCall
-from config.checks_data import data_check
 from config.schedules import schedule_specs
 from core.partitions import Quarter, partition_list
 from core.partitions import partitions_maintain as maintain
 from core.tasks import partitions_maintain
 from gong.models import Call, CallStatus
+from ops.checks_data import data_check
 from tests.reliability import harness, pg
 from tests.reliability.conftest import scale
 from tests.reliability.load import corpus_scaled, delivery_plan
