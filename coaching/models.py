@@ -101,6 +101,11 @@ class DimensionScore(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # A re-analysis carries the manager's override to the new current score of the same call, speaker and
+    # dimension: the id of the score it was made on (same call, so same partition), and whether the rubric
+    # version changed since — then the manager is asked to confirm it.
+    override_carried_from = models.BigIntegerField(null=True, blank=True)
+    override_needs_confirmation = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

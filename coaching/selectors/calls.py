@@ -71,11 +71,17 @@ class ScoreView:
     evidence: list[EvidenceView]
     may_review: bool
     rubric_version: str
+    # Where a manager's override came from when a re-analysis carried it here ("" when made on this score).
+    carried_from: str = ""
     criteria: list[CriterionView] = field(default_factory=list)  # empty for scores stored before contract 2
 
     @property
     def overridden(self) -> bool:
         return self.score.manager_score is not None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.overridden and self.score.override_needs_confirmation
 
 
 @dataclass
@@ -168,6 +174,7 @@ def _session_view(viewer: Viewer, session: CoachingSession, transcript: Transcri
 
     scores = []
     ordered = sorted(session.scores.all(), key=lambda score: _DIMENSION_ORDER.get(score.dimension, 99))
+    earlier = _carried_from(ordered)
     for score in ordered:
         evidence = evidence_views(score.evidence)
         criteria = [
@@ -188,7 +195,8 @@ def _session_view(viewer: Viewer, session: CoachingSession, transcript: Transcri
                 label=DIMENSION_LABELS.get(score.dimension, score.dimension),
                 evidence=evidence,
                 may_review=viewer.may_review_rep(session.rep_id),
-                rubric_version=f"{version.rubric.name} v{version.number}" if version else "",
+                rubric_version=_version_label(version),
+                carried_from=_carried_label(earlier.get(score.override_carried_from)),
                 criteria=criteria,
             )
         )
@@ -197,6 +205,27 @@ def _session_view(viewer: Viewer, session: CoachingSession, transcript: Transcri
         for moment in session.key_moments or []
     ]
     return SessionView(session=session, scores=scores, stats=stats_view(session.interaction_stats), moments=moments)
+
+
+def _version_label(version) -> str:
+    return f"{version.rubric.name} v{version.number}" if version else ""
+
+
+def _carried_from(scores: list[DimensionScore]) -> dict[int, DimensionScore]:
+    """The earlier scores overrides were carried from (one query; same call, so the same partition)."""
+    ids = [score.override_carried_from for score in scores if score.override_carried_from]
+    if not ids:
+        return {}
+    earlier = DimensionScore.objects.filter(pk__in=ids, call_started=scores[0].call_started)
+    return {row.pk: row for row in earlier.select_related("rubric_version__rubric")}
+
+
+def _carried_label(earlier: DimensionScore | None) -> str:
+    if earlier is None or earlier.manager_score is None:
+        return ""
+    ai = "N/A" if earlier.score is None else str(earlier.score)
+    version = _version_label(earlier.rubric_version)
+    return f"made on an earlier analysis (AI {ai}{' under ' + version if version else ''})"
 
 
 def _analysis(call: Call, sessions: list[CoachingSession]) -> AnalysisView | None:

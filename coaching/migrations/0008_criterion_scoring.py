@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coaching", "0006_calibration_permissions"),
+        ("coaching", "0007_score_override_carried"),
     ]
 
     operations = [
