@@ -130,6 +130,9 @@ Q_CLUSTER: dict = {
     "catch_up": False,
     "label": "Task queue",
 }
+# Each qcluster task process raises its nice value by this much, so webhooks on the same host get the CPU first
+# (config/worker.py); 0 = leave the priority alone.
+Q_WORKER_NICE = env_int("Q_WORKER_NICE", 10)
 if QUEUE_BROKER == "redis":
     Q_CLUSTER["redis"] = REDIS_URL
 else:
