@@ -21,6 +21,6 @@ def staff_may_review_again(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coaching", "0007_score_override_carried")]
+    dependencies = [("coaching", "0008_criterion_scoring")]
 
     operations = [migrations.RunPython(staff_read_only, staff_may_review_again)]
