@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from analysis.services.erasure import analysis_erase, analysis_results_scrub
-from coaching.models import CoachingSession, DimensionScore, WeeklyReview
+from coaching.models import CoachingSession, DimensionScore, ReferenceScore, WeeklyReview
 from coaching.weekly.render import review_admin_url, review_render
 from core.errors import ApplicationError
 from core.models import ErasureKind, ErasureRecord
@@ -72,14 +72,21 @@ def subject_digest(*, kind: str, subject: str) -> str:
 
 
 def _sessions_erase(*, call_ids: set[str], user_ids: list[str], email: str, dry_run: bool) -> dict[str, int]:
-    """Sessions and scores (both partitioned: the DELETEs on the parents reach every partition)."""
+    """Sessions and scores (both partitioned: the DELETEs on the parents reach every partition), and the
+    reference scores derived from Gong scorecards."""
     sessions = Q(call_id__in=call_ids) | Q(rep_id__in=user_ids)
     if email:
         sessions |= Q(speaker_email__iexact=email)
     session_ids = list(CoachingSession.objects.filter(sessions).values_list("pk", flat=True))
     scores = DimensionScore.objects.filter(Q(session_id__in=session_ids) | Q(rep_id__in=user_ids))
-    counts = {"coaching_sessions": len(session_ids), "dimension_scores": scores.count()}
+    references = ReferenceScore.objects.filter(Q(call_id__in=call_ids) | Q(rep_id__in=user_ids))
+    counts = {
+        "coaching_sessions": len(session_ids),
+        "dimension_scores": scores.count(),
+        "reference_scores": references.count(),
+    }
     if not dry_run:
+        references.delete()
         scores.delete()
         CoachingSession.objects.filter(pk__in=session_ids).delete()
     return counts
@@ -158,7 +165,7 @@ def _erase(*, call_ids: set[str], email: str, dry_run: bool) -> dict[str, int]:
     counts["admin_log_entries"] = _admin_log_scrub(
         call_ids=call_ids, user_ids=user_ids, needles=needles, dry_run=dry_run
     )
-    counts |= calls_erase(call_ids=call_ids, dry_run=dry_run)
+    counts |= calls_erase(call_ids=call_ids, user_ids=user_ids, dry_run=dry_run)
     if email:
         email_pattern = needles_pattern({email})
         counts["webhook_events"] += webhook_events_mentioning_erase(email=email, call_ids=call_ids, dry_run=dry_run)

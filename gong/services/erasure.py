@@ -13,7 +13,7 @@ import re
 from django.db.models import Q
 
 from core.scrub import json_scrub, text_scrub
-from gong.models import Call, CallParticipant, GongUser, Transcript, WebhookEvent
+from gong.models import AnsweredScorecard, Call, CallParticipant, GongUser, Transcript, WebhookEvent
 from gong.services.transcripts import transcript_plain_text, transcript_sha256
 
 
@@ -41,15 +41,19 @@ def calls_titles(*, call_ids: set[str]) -> set[str]:
     return {t for t in Call.objects.filter(pk__in=call_ids).values_list("title", flat=True) if t and len(t) >= 8}
 
 
-def calls_erase(*, call_ids: set[str], dry_run: bool = False) -> dict[str, int]:
-    """Delete the calls, their participants, transcripts and webhook deliveries; counts by kind."""
+def calls_erase(*, call_ids: set[str], user_ids: list[str] = (), dry_run: bool = False) -> dict[str, int]:
+    """Delete the calls, their participants, transcripts, webhook deliveries and Gong scorecards (and the person's
+    scorecards on any call); counts by kind."""
+    scorecards = AnsweredScorecard.objects.filter(Q(call_id__in=call_ids) | Q(reviewed_user_id__in=user_ids))
     counts = {
+        "gong_scorecards": scorecards.count(),
         "calls": Call.objects.filter(pk__in=call_ids).count(),
         "participants": CallParticipant.objects.filter(call_id__in=call_ids).count(),
         "transcripts": Transcript.objects.filter(call_id__in=call_ids).count(),
         "webhook_events": WebhookEvent.objects.filter(call_id__in=call_ids).count(),
     }
     if not dry_run:
+        scorecards.delete()  # answers cascade
         WebhookEvent.objects.filter(call_id__in=call_ids).delete()
         Call.objects.filter(pk__in=call_ids).delete()  # participants and transcript cascade
     return counts

@@ -16,12 +16,23 @@ from django.utils import timezone
 
 from analysis.models import ApiCall
 from coaching.access import GROUP_OPS, GROUP_STAFF
-from coaching.models import CoachingSession, DimensionScore, WeeklyReview
+from coaching.models import CoachingSession, DimensionScore, ReferenceScore, WeeklyReview
 from coaching.services.erasure import erasure_run, subject_digest
 from coaching.services.pipeline import call_coach
 from coaching.weekly.services import weekly_review_run
 from core.models import ErasureRecord
-from gong.models import Affiliation, Call, GongUser, RepRole, Transcript, WebhookEvent
+from gong.models import (
+    Affiliation,
+    AnsweredScorecard,
+    Call,
+    GongUser,
+    RepRole,
+    Scorecard,
+    ScorecardAnswer,
+    ScorecardQuestion,
+    Transcript,
+    WebhookEvent,
+)
 from tests.factories.analysis import BUYER_SPEAKER, REP_SPEAKER, knowledge_seed, rep_lines
 from tests.factories.gong import CallFactory, CallParticipantFactory, GongUserFactory, TranscriptFactory
 from tests.fakes.anthropic_server import FakeAnthropic
@@ -68,6 +79,20 @@ def _call(*, rep, title, started, contact_name, contact_email, contact_says, buy
     return call
 
 
+def _scorecard(*, call, rep, reviewer) -> None:
+    """A manager's Gong scorecard of the rep on the call, and the reference score derived from it."""
+    card = Scorecard.objects.create(id="9100", name="Discovery")
+    question = ScorecardQuestion.objects.create(id="9101", scorecard=card, text="Discovery depth")
+    answered = AnsweredScorecard.objects.create(
+        id="9102", scorecard=card, call_id=call.pk, call_started=call.started, reviewed_user=rep,
+        reviewer_user=reviewer, synced_at=timezone.now(),
+    )  # fmt: skip
+    ScorecardAnswer.objects.create(answered=answered, question=question, score=3,
+                                   answer_text="Dana Whitfield pushed back on price")  # fmt: skip
+    ReferenceScore.objects.create(source="gong_scorecard", source_key="9102", call=call, rep=rep, reviewer=reviewer,
+                                  dimension="discovery", level=3)  # fmt: skip
+
+
 @pytest.fixture
 def world(fake_claude):
     call_command("partitions_maintain", stdout=StringIO())  # this quarter gets its own partition; March 2026: DEFAULT
@@ -86,6 +111,7 @@ def world(fake_claude):
     c = _call(rep=riley, title="Recent Corp <> Lumina: QBR", started=timezone.now() - dt.timedelta(days=1),
               contact_name="Kim Recent", contact_email="kim@recent-corp.example",
               contact_says="Renewal looks fine.")  # fmt: skip
+    _scorecard(call=a, rep=riley, reviewer=manager)
     weekly_review_run(week=WEEK)
     return {"manager": manager, "riley": riley, "sam": sam, "login": login, "a": a, "b": b, "c": c}
 
@@ -122,6 +148,7 @@ def test_erasing_a_contact_by_email_leaves_nothing_of_them_and_keeps_the_ledger_
     assert not Call.objects.filter(pk=world["a"].pk).exists()
     assert not CoachingSession.objects.filter(call_id=world["a"].pk).exists()
     assert not WebhookEvent.objects.filter(call_id=world["a"].pk).exists()
+    assert not AnsweredScorecard.objects.exists() and not ReferenceScore.objects.exists()
     assert Call.objects.filter(pk__in=[world["b"].pk, world["c"].pk]).count() == 2  # other calls stay
     assert "Loop in [erased] on the pricing thread." in Transcript.objects.get(call_id=world["b"].pk).text
     assert ledger_totals() == before
