@@ -38,7 +38,6 @@ from core.scrub import ERASED, json_scrub, needles_pattern, text_scrub
 from gong.models import GONG_ID_REGEX, Call, GongUser, Transcript
 from gong.services.erasure import (
     calls_erase,
-    calls_titles,
     gong_users_anonymize,
     person_call_ids,
     person_gong_user_ids,
@@ -156,9 +155,9 @@ def _erase(*, call_ids: set[str], email: str, dry_run: bool) -> dict[str, int]:
     if email:
         call_ids = call_ids | person_call_ids(email=email, user_ids=user_ids)
         call_ids |= set(CoachingSession.objects.filter(speaker_email__iexact=email).values_list("call_id", flat=True))
-    needles = calls_titles(call_ids=call_ids)
-    if email:
-        needles |= {email} | person_names(email=email)
+    # Erased calls leave reviews structurally (objects carrying their call_id are dropped), so their titles are no
+    # needles: another call may have the same title. A person is found by their email and names.
+    needles = {email} | person_names(email=email) if email else set()
     counts = _sessions_erase(call_ids=call_ids, user_ids=user_ids, email=email, dry_run=dry_run)
     counts |= _reviews_scrub(call_ids=call_ids, user_ids=user_ids, needles=needles, dry_run=dry_run)
     counts |= analysis_erase(call_ids=call_ids, dry_run=dry_run)

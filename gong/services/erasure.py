@@ -37,10 +37,6 @@ def person_call_ids(*, email: str, user_ids: list[str]) -> set[str]:
     return ids
 
 
-def calls_titles(*, call_ids: set[str]) -> set[str]:
-    return {t for t in Call.objects.filter(pk__in=call_ids).values_list("title", flat=True) if t and len(t) >= 8}
-
-
 def calls_erase(*, call_ids: set[str], user_ids: list[str] = (), dry_run: bool = False) -> dict[str, int]:
     """Delete the calls, their participants, transcripts, webhook deliveries and Gong scorecards (and the person's
     scorecards on any call); counts by kind."""
