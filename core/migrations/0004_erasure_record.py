@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_once_marker'),
+        ('core', '0003_api_token_scope'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
