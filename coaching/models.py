@@ -29,6 +29,9 @@ class CoachingSession(models.Model):
     speaker_email = models.EmailField(max_length=254, blank=True)
     role = models.CharField(max_length=10, blank=True)
     analyzer = models.CharField(max_length=10)
+    # The scoring contract that produced it: 1 = one holistic score per dimension (history), 2 = computed from
+    # per-criterion evidence, status and level (analysis.scoring). Trends mark the week the contract changed.
+    contract = models.PositiveSmallIntegerField(default=1)
     is_current = models.BooleanField(default=True)
     overall_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     summary = models.TextField(blank=True)
@@ -84,6 +87,11 @@ class DimensionScore(models.Model):
     evidence = models.JSONField(default=list, blank=True)
     criteria_met = models.JSONField(default=list, blank=True)
     criteria_missed = models.JSONField(default=list, blank=True)
+    # [{"key", "name", "weight", "status": met|missed|n_a, "level", "evidence": [...]}]: why the score is what it
+    # is (contract 2); empty for scores stored before criterion scoring.
+    criteria = models.JSONField(default=list, blank=True)
+    # Plain words when a cap lowered the computed score (a gate criterion, a verified product error).
+    cap_reason = models.CharField(max_length=300, blank=True)
     rubric_version = models.ForeignKey(
         "knowledgebase.RubricVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -34,6 +34,7 @@ from coaching.selectors import (
 from coaching.services.links import rep_login_link
 from coaching.services.review import score_override
 from core.errors import ApplicationError, NotFound
+from core.escaping import csv_cell
 from knowledgebase.dimensions import DIMENSIONS, Dimension
 
 
@@ -76,7 +77,7 @@ def may_view_calls(request: HttpRequest) -> bool:
 
 def may_review(request: HttpRequest) -> bool:
     """Sidebar permission: the user's role may override scores (of someone)."""
-    return viewer_for_request(request).role in {"superuser", "ops", "staff", "manager"}
+    return viewer_for_request(request).role in {"superuser", "ops", "manager"}
 
 
 def dashboard_callback(request: HttpRequest, context: dict) -> dict:
@@ -260,8 +261,8 @@ def search_export(request: HttpRequest, admin_site) -> StreamingHttpResponse:
 
     def stream():
         yield writer.writeheader()
-        for row in rows:
-            yield writer.writerow(row)
+        for row in rows:  # titles, accounts, names come from Gong / the CRM: never a formula in a spreadsheet
+            yield writer.writerow({key: csv_cell(value) for key, value in row.items()})
 
     response = StreamingHttpResponse(stream(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="callcoach-calls.csv"'

@@ -1,10 +1,11 @@
-"""Who sees the ops pages: superusers and the all-seeing roles (coaching ops, staff). Reps and managers don't."""
+"""Who sees the ops pages: superusers and the all-seeing roles (coaching ops, staff). Reps and managers don't.
+Who acts on them (retry calls): superusers and coaching ops — staff read everything and change nothing."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
-from coaching.access import ALL_SEEING_GROUPS
+from coaching.access import ALL_SEEING_GROUPS, GROUP_OPS
 
 
 def user_is_ops(user) -> bool:
@@ -12,6 +13,13 @@ def user_is_ops(user) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name__in=ALL_SEEING_GROUPS).exists()
+
+
+def user_may_operate(user) -> bool:
+    """May this user change pipeline state (retry calls)? Superusers and coaching ops; staff only read."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=GROUP_OPS).exists()
 
 
 def request_is_ops(request: HttpRequest) -> bool:

@@ -20,7 +20,8 @@ from analysis.pricing import TokenUsage
 from analysis.quotes import TranscriptIndex
 from analysis.render import lines_text
 from analysis.results import Verification, answer_check, speakers_from_answer
-from analysis.schemas import CallAnalysisResult, LlmAnalysis
+from analysis.schemas import CallAnalysisResult, LlmAnalysis, answer_model
+from analysis.scoring import SCORING_CONTRACT
 from analysis.services.ledger import api_call_open, api_call_record
 from analysis.tokens import calibration
 
@@ -90,6 +91,12 @@ def windows_for(inp, *, count_with_api: bool, run_id: int | None = None) -> tupl
     return windows, round(rendered * factor)
 
 
+def answer_model_for(inp) -> type[LlmAnalysis]:
+    """This call's answer model: criterion keys from its rubrics, speaker ids from its internal speakers."""
+    criteria = {d: [c["key"] for c in r.content.get("criteria", [])] for d, r in inp.snapshot.rubrics.items()}
+    return answer_model(criteria=criteria, speaker_ids=[s.speaker_id for s in inp.internal])
+
+
 def requests_for(inp, windows: list[Window]) -> list[dict]:
     """The Messages request body per window (same system prefix, so all but the first read it from cache)."""
     system = prompts.system_blocks(snapshot=inp.snapshot, documents=inp.documents, ttl=settings.CLAUDE_PROMPT_CACHE_TTL)
@@ -106,7 +113,7 @@ def requests_for(inp, windows: list[Window]) -> list[dict]:
             message_request(
                 system=system,
                 messages=[{"role": "user", "content": text}],
-                output_model=LlmAnalysis,
+                output_model=answer_model_for(inp),
                 max_tokens=settings.CLAUDE_MAX_OUTPUT_TOKENS,
             )
         )
@@ -124,9 +131,9 @@ def _invalid_detail(exc: Exception) -> str:
     return str(exc)
 
 
-def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str]) -> LlmAnalysis:
+def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str], model: type[LlmAnalysis] = LlmAnalysis) -> LlmAnalysis:
     try:
-        answer = LlmAnalysis.model_validate_json(reply.text)
+        answer = model.model_validate_json(reply.text)
         answer_check(answer, speaker_ids=speaker_ids)
     except (ValidationError, ValueError) as exc:
         raise AnswerInvalid(
@@ -167,9 +174,10 @@ def answer_with_repair(
 ) -> LlmAnalysis:
     """Send (unless `first` is a reply already received), validate; one repair turn on an invalid answer."""
     speaker_ids = [speaker.speaker_id for speaker in inp.internal]
+    model = answer_model_for(inp)
     reply = first or _send(request, inp=inp, run_id=run_id, purpose=purpose, spend=spend)
     try:
-        return answer_parse(reply, speaker_ids=speaker_ids)
+        return answer_parse(reply, speaker_ids=speaker_ids, model=model)
     except AnswerInvalid as exc:
         repair = {
             **request,
@@ -181,7 +189,7 @@ def answer_with_repair(
         }
         second = _send(repair, inp=inp, run_id=run_id, purpose=ApiPurpose.REPAIR, spend=spend)
         try:
-            return answer_parse(second, speaker_ids=speaker_ids)
+            return answer_parse(second, speaker_ids=speaker_ids, model=model)
         except AnswerInvalid as again:
             raise AnswerInvalid(f"invalid answer after one repair attempt: {again}") from again
 
@@ -195,10 +203,11 @@ def result_build(inp, answers: list[LlmAnalysis], *, rubric_versions: dict | Non
     chunks = [speakers_from_answer(a, inp=inp, index=index, tally=tally, rubric_versions=versions) for a in answers]
     return CallAnalysisResult(
         call_id=inp.call.pk,
+        contract=SCORING_CONTRACT,
         analyzer="claude",
         model=inp.model,
         prompt_version=inp.prompt_version,
-        speakers=results_merge(chunks),
+        speakers=results_merge(chunks, snapshot=inp.snapshot),
         call_stats=inp.stats.get("call", {}),
         chunk_count=len(answers),
         quotes_verified=tally.verified,

@@ -11,8 +11,8 @@ from django.conf import settings
 
 from analysis.interaction import interaction_stats
 from analysis.models import Analyzer
-from analysis.offline import OFFLINE_MODEL, OFFLINE_VERSION
-from analysis.prompts import PROMPT_VERSION
+from analysis.offline import OFFLINE_MODEL, offline_version
+from analysis.prompts import prompt_version as claude_prompt_version
 from analysis.redaction import Redaction, turns_redact
 from analysis.render import Line, Speaker, speakers_build, transcript_render
 from analysis.tokens import token_estimate
@@ -149,7 +149,7 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
     knowledge_hash = knowledge_version_hash(role=role, call_type=call_type)
     analyzer = analyzer or analyzer_current()
     model = OFFLINE_MODEL if analyzer == Analyzer.OFFLINE else settings.CLAUDE_MODEL
-    prompt_version = OFFLINE_VERSION if analyzer == Analyzer.OFFLINE else PROMPT_VERSION
+    prompt_version = offline_version() if analyzer == Analyzer.OFFLINE else claude_prompt_version()
     digest = hashlib.sha256("|".join(":".join(person[:4]) for person in people).encode()).hexdigest()
     options = {
         "analyzer": analyzer,

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from core.escaping import http_link
+
 SCORE_MAX = 5.0
 LEVEL_COLOURS = {"1": "#b3261e", "2": "#e8710a", "3": "#f9ab00", "4": "#7cb342", "5": "#1f7a44", "na": "#c4c7c5"}
 STATUS_COLOURS = {"ok": "#1f7a44", "high": "#b3261e", "low": "#b3261e", None: "#6b7280"}
@@ -112,7 +114,12 @@ def review_context(*, metrics: dict, trends: dict, skill_gaps: list[dict], admin
     labels = {key: block["label"] for key, block in metrics["dimensions"].items()}
     overall = trends.get("overall", {})
     calls = [
-        {**pick, "at": _mmss((pick.get("moment") or {}).get("start_ms")), "score_text": _num(pick["score"])}
+        {
+            **pick,
+            "url": http_link(pick.get("url")),
+            "at": _mmss((pick.get("moment") or {}).get("start_ms")),
+            "score_text": _num(pick["score"]),
+        }
         for pick in metrics["calls_to_review"]
     ]
     gaps = [

@@ -12,6 +12,8 @@ if ANALYZER not in {"claude", "offline"}:
     raise EnvError(f"ANALYZER must be 'claude' or 'offline', not {ANALYZER!r}")
 if ANALYZER == "claude" and not ANTHROPIC_API_KEY:
     raise EnvError("ANALYZER=claude needs ANTHROPIC_API_KEY (or leave ANALYZER unset to run the offline analyzer)")
+# The company whose reps are coached, as the analysis instructions name it (blank: "a B2B sales team").
+SELLER_NAME = env_str("SELLER_NAME")
 CLAUDE_TIMEOUT_S = env_float("CLAUDE_TIMEOUT_S", 300.0)
 CLAUDE_MAX_RETRIES = env_int("CLAUDE_MAX_RETRIES", 4)
 CLAUDE_MAX_OUTPUT_TOKENS = env_int("CLAUDE_MAX_OUTPUT_TOKENS", 8000)

@@ -1,4 +1,4 @@
-"""Manager review: an override keeps the AI score beside it, and only the rep's manager / ops / staff may."""
+"""Manager review: an override keeps the AI score beside it; only the rep's manager or coaching ops may (not staff)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def test_another_teams_manager_gets_a_404_for_a_score_they_cannot_see(client, wo
 def test_an_override_needs_a_score_from_1_to_5_and_a_note(world, manager_score, note):
     score = world.scores["own"][0]
     with pytest.raises(ApplicationError):
-        score_override(score_id=score.pk, manager_score=manager_score, note=note, user=world.logins["staff"])
+        score_override(score_id=score.pk, manager_score=manager_score, note=note, user=world.logins["ops"])
     assert DimensionScore.objects.get(pk=score.pk).manager_score is None
 
 
