@@ -31,6 +31,7 @@ from coaching.selectors import (
     reps_visible,
     team_report,
 )
+from coaching.selectors.dashboard import COST_ROLES
 from coaching.services.links import rep_login_link
 from coaching.services.review import score_override
 from core.errors import ApplicationError, NotFound
@@ -75,6 +76,14 @@ def may_view_calls(request: HttpRequest) -> bool:
     return request.user.has_perm("gong.view_call")
 
 
+MODEL_LIST_ROLES = frozenset({"superuser", "ops", "staff"})
+
+
+def may_see_model_list(request: HttpRequest) -> bool:
+    """Sidebar "All applications" and the index's model list: coaching ops, staff and superusers only."""
+    return viewer_for_request(request).role in MODEL_LIST_ROLES
+
+
 def may_review(request: HttpRequest) -> bool:
     """Sidebar permission: the user's role may override scores (of someone)."""
     return viewer_for_request(request).role in {"superuser", "ops", "manager"}
@@ -85,6 +94,7 @@ def dashboard_callback(request: HttpRequest, context: dict) -> dict:
     viewer = viewer_for_request(request)
     context["coaching_dashboard"] = dashboard_report(viewer=viewer)
     context["portal_nav"] = portal_nav(request)
+    context["show_model_list"] = viewer.role in MODEL_LIST_ROLES
     return context
 
 
@@ -155,7 +165,9 @@ def call_page(request: HttpRequest, admin_site, call_id: str) -> HttpResponse:
         detail = call_detail(viewer=viewer, call_id=call_id, query=request.GET.get("q", ""))
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    context = _context(request, admin_site, detail.call.title or f"Call {detail.call.pk}", detail=detail)
+    context = _context(
+        request, admin_site, detail.call.display_title, detail=detail, show_cost=viewer.role in COST_ROLES
+    )
     return TemplateResponse(request, "admin/coaching/call_detail.html", context)
 
 

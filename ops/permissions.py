@@ -28,3 +28,12 @@ def request_is_ops(request: HttpRequest) -> bool:
     if not hasattr(request, "_callcoach_is_ops"):
         request._callcoach_is_ops = user_is_ops(getattr(request, "user", None))
     return request._callcoach_is_ops
+
+
+def user_may_erase(user) -> bool:
+    """Erasure (coaching.services.erasure) is for superusers and coaching ops: staff see everything read-only."""
+    from coaching.access import GROUP_OPS
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=GROUP_OPS).exists()

@@ -190,7 +190,8 @@ UNFOLD = {
     "DASHBOARD_CALLBACK": "coaching.views.dashboard_callback",
     "SIDEBAR": {
         "show_search": False,
-        "show_all_applications": True,
+        # The stock model list is for coaching ops, staff and superusers; reps and managers use the portal pages.
+        "show_all_applications": "coaching.views.may_see_model_list",
         "navigation": [
             {
                 "title": "Coaching",

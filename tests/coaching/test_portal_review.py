@@ -38,7 +38,7 @@ def test_a_manager_override_keeps_the_ai_score_and_shows_both(client, world):
     card = page.split(f'id="score-{score.pk}"', 1)[1].split('class="cc-score-card"', 1)[0]
     assert 'title="AI score">AI <span class="cc-score l3">3</span>' in card
     assert 'title="Manager score">Manager <span class="cc-score l5">5</span>' in card
-    assert "Great follow-up on impact" in card and "reviewed by u-manager" in card
+    assert "Great follow-up on impact" in card and "reviewed by Mia Manager" in card
 
 
 def test_clearing_an_override_returns_to_the_ai_score(world):
