@@ -83,7 +83,7 @@ def cluster_bootstrap_diff(
 @dataclass
 class OutcomeEffect:
     dimension: str
-    label: str
+    label: str  # the dimension's name, or the criterion's rubric name (never a key)
     measure: str  # "score" (dimension, 1–5), "met" (criterion met share, 0–1), "level" (criterion level, 1–5)
     criterion: str = ""
     n_won: int = 0
@@ -98,6 +98,10 @@ class OutcomeEffect:
     auc: float | None = None
     enough: bool = False
     reason: str = ""
+
+    @property
+    def dimension_label(self) -> str:
+        return dict(Dimension.choices).get(self.dimension, self.dimension)
 
     @property
     def clear(self) -> bool:
@@ -140,13 +144,16 @@ def _effect(dimension: str, label: str, measure: str, won: Clusters, lost: Clust
     return effect
 
 
-def _criterion_values(row: dict) -> Iterable[tuple[str, str, float]]:
-    """(criterion key, measure, value) from either stored shape; n/a criteria give nothing."""
+def _criterion_values(row: dict, names: dict[tuple[str, str], str]) -> Iterable[tuple[str, str, float]]:
+    """(criterion key, measure, value) from either stored shape; n/a criteria give nothing. Records' rubric
+    names are noted in `names` by (dimension, key)."""
     records = row.get("criteria") or []
     if records:
         for record in records:
             if not isinstance(record, dict) or not record.get("key"):
                 continue
+            if record.get("name"):
+                names.setdefault((row["dimension"], str(record["key"])), str(record["name"]))
             status, level = record.get("status"), record.get("level")
             if status in ("met", "missed"):
                 yield str(record["key"]), "met", 1.0 if status == "met" else 0.0
@@ -190,23 +197,41 @@ def outcome_validity_report(*, viewer: Viewer | None, rep_ids: list[str] | None 
         lambda: {"won": defaultdict(list), "lost": defaultdict(list)}
     )
     analyzers: set[str] = set()
-    for row in scores.values(*fields):
+    names: dict[tuple[str, str], str] = {}
+    versions: dict[tuple[str, str], int] = {}
+    for row in scores.values(*fields, "rubric_version_id"):
         opportunity, side = row[f"{deal}_id"], row[f"{deal}__outcome"]
         analyzers.add(row["session__analyzer"])
         value = row["manager_score"] if row["manager_score"] is not None else row["score"]
         if value is not None:
             by_dimension[row["dimension"]][side][opportunity].append(float(value))
-        for key, measure, criterion_value in _criterion_values(row):
+        for key, measure, criterion_value in _criterion_values(row, names):
             by_criterion[(row["dimension"], key, measure)][side][opportunity].append(criterion_value)
+            if row["rubric_version_id"]:
+                versions.setdefault((row["dimension"], key), row["rubric_version_id"])
     report = OutcomeValidity(analyzers=sorted(analyzers), deals=_deal_counts(viewer, rep_ids))
     labels = dict(Dimension.choices)
     for dimension in DIMENSIONS:
         sides = by_dimension.get(dimension, {"won": {}, "lost": {}})
         report.dimensions.append(_effect(dimension, labels[dimension], "score", sides["won"], sides["lost"]))
+    names = _criterion_names(names, versions)
     for (dimension, key, measure), sides in sorted(by_criterion.items()):
-        label = key.replace("_", " ").capitalize()
+        label = names.get((dimension, key)) or key.replace("_", " ").capitalize()
         report.criteria.append(_effect(dimension, label, measure, sides["won"], sides["lost"], criterion=key))
     return report
+
+
+def _criterion_names(names: dict, versions: dict) -> dict[tuple[str, str], str]:
+    """Criterion names from the stored records, else from the rubric version that scored them."""
+    from knowledgebase.models import RubricVersion
+
+    missing = {key: version for key, version in versions.items() if key not in names}
+    contents = dict(RubricVersion.objects.filter(id__in=set(missing.values())).values_list("id", "content"))
+    for (dimension, key), version in missing.items():
+        for item in (contents.get(version) or {}).get("criteria", []):
+            if isinstance(item, dict) and item.get("key") == key and item.get("name"):
+                names[(dimension, key)] = str(item["name"])
+    return names
 
 
 def _deal_counts(viewer: Viewer | None, rep_ids: list[str] | None) -> dict[str, int]:

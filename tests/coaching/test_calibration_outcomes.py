@@ -126,3 +126,21 @@ def test_team_page_and_leadership_review_show_won_vs_lost(calibrated_week, admin
     assert discovery["clear"] and discovery["text"].startswith("won ")
     assert "Won vs lost deals" in review.report_html and "WON VS LOST DEALS" in review.report_text
     assert any("WON VS LOST" in message.body for message in mail.outbox)
+
+
+def test_criteria_are_read_from_both_stored_shapes():
+    from coaching.calibration.outcomes import _criterion_values
+
+    names: dict = {}
+    new = {"dimension": "discovery", "criteria": [
+        {"key": "pain", "name": "Uncovers the pain", "status": "met", "level": 4},
+        {"key": "impact", "name": "Quantifies impact", "status": "missed", "level": 2},
+        {"key": "timing", "name": "Timing", "status": "n_a", "level": None},
+    ]}  # fmt: skip
+    old = {"dimension": "discovery", "criteria": [], "criteria_met": ["pain"], "criteria_missed": ["impact"]}
+
+    assert sorted(_criterion_values(new, names)) == [
+        ("impact", "level", 2.0), ("impact", "met", 0.0), ("pain", "level", 4.0), ("pain", "met", 1.0)
+    ]  # fmt: skip
+    assert sorted(_criterion_values(old, names)) == [("impact", "met", 0.0), ("pain", "met", 1.0)]
+    assert names[("discovery", "pain")] == "Uncovers the pain"
