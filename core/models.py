@@ -8,14 +8,22 @@ from django.db import models
 from django.db.models import Q
 
 
+class TokenScope(models.TextChoices):
+    FULL = "full", "MCP tools and the read API"
+    READ = "read", "Read API only (/api/v1/)"
+
+
 class ApiToken(models.Model):
     """A bearer token that acts as one Django user. Only the SHA-256 of the token is stored; `prefix` (the first
-    characters of the token) identifies it in lists and for revocation without revealing it."""
+    characters of the token) identifies it in lists and for revocation without revealing it. A `read` token
+    (e.g. for a BI tool) is accepted by the read-only REST API only, never by the MCP server, whose tools can
+    write (publish a rubric, start paid analyses)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=16)
     token_sha256 = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.FULL)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -53,3 +61,31 @@ class OnceMarker(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ErasureKind(models.TextChoices):
+    CALL = "call", "One call"
+    PERSON = "person", "One person (by email)"
+
+
+class ErasureRecord(models.Model):
+    """The audit row of one erasure (coaching.services.erasure): who, when, what kind, how many rows — never the
+    erased content. `subject_digest` is an HMAC of the call id or the lower-cased email keyed with SECRET_KEY:
+    it answers "was this one erased?" for someone who already knows the subject, and tells nobody else anything."""
+
+    kind = models.CharField(max_length=10, choices=ErasureKind.choices)
+    subject_digest = models.CharField(max_length=64, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=150, help_text="who ran it: a username or the OS user of the command")
+    via = models.CharField(max_length=20, help_text="command | admin")
+    counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "core_erasure_record"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} erased {self.created_at:%Y-%m-%d %H:%M} by {self.actor}"

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's assets, served from our static files (no CDN)
     "django_q",
     "core",
     "gong",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.logging_context.RequestIdMiddleware",
+    "core.nul.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,9 +111,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "callcoach API",
-    "DESCRIPTION": "Gong webhooks in, coaching out.",
+    "DESCRIPTION": (
+        "Gong webhooks in (`POST /webhooks/gong/`), coaching out: a read-only, paginated API for BI tools under "
+        "`/api/v1/`, authenticated by `Authorization: Bearer <token>` with a token from "
+        "`manage.py mcp_token --user EMAIL --scope read`. A token sees exactly what its user sees in the admin."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Queue (django-q2). At-least-once delivery: every task is idempotent. `timeout` < `retry` so a task is
@@ -181,7 +190,8 @@ UNFOLD = {
     "DASHBOARD_CALLBACK": "coaching.views.dashboard_callback",
     "SIDEBAR": {
         "show_search": False,
-        "show_all_applications": True,
+        # The stock model list is for coaching ops, staff and superusers; reps and managers use the portal pages.
+        "show_all_applications": "coaching.views.may_see_model_list",
         "navigation": [
             {
                 "title": "Coaching",
