@@ -31,9 +31,5 @@ def request_is_ops(request: HttpRequest) -> bool:
 
 
 def user_may_erase(user) -> bool:
-    """Erasure (coaching.services.erasure) is for superusers and coaching ops: staff see everything read-only."""
-    from coaching.access import GROUP_OPS
-
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=GROUP_OPS).exists()
+    """Erasure (coaching.services.erasure) is for those who may operate: superusers and coaching ops."""
+    return user_may_operate(user)

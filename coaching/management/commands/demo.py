@@ -32,7 +32,7 @@ class Command(BaseCommand):
         self._heading("Prepare")
         for line in demo_prepare():
             self.stdout.write(f"  {line}")
-        call_command("seed_knowledgebase", stdout=self.stdout)
+        call_command("seed_knowledgebase", "--demo", stdout=self.stdout)
 
         self._heading("Pipeline (Gong simulator → webhooks → queue → analysis)")
         report = pipeline_run(
