@@ -66,6 +66,11 @@ def _sentences(turns: list[dict], speaker_id: str) -> list[_Sentence]:
     ]
 
 
+def speaker_sentences(turns: list[dict], speaker_id: str) -> list[_Sentence]:
+    """One speaker's sentences as the offline scorer reads them (for re-scoring a dimension with a draft rubric)."""
+    return _sentences(turns, speaker_id)
+
+
 def _observed(indicator: dict, sentences: list[_Sentence], stats: dict) -> list[tuple[_Sentence | None, str]]:
     hits: list[tuple[_Sentence | None, str]] = []
     keywords = [normalize(k) for k in indicator.get("keywords") or [] if normalize(k)]

@@ -4,6 +4,7 @@ from analysis.services.analyze import AnalysisOutcome, analysis_for_call
 from analysis.services.batch import BatchPoll, BatchSubmission, batch_poll, batch_submit
 from analysis.services.estimate import Estimate, analysis_estimate
 from analysis.services.ledger import BudgetState, budget_state
+from analysis.services.rescore import Rescore, dimension_rescore_offline
 from analysis.services.runs import runs_sweep_stale
 
 __all__ = [
@@ -12,10 +13,12 @@ __all__ = [
     "BatchSubmission",
     "BudgetState",
     "Estimate",
+    "Rescore",
     "analysis_estimate",
     "analysis_for_call",
     "batch_poll",
     "batch_submit",
     "budget_state",
+    "dimension_rescore_offline",
     "runs_sweep_stale",
 ]

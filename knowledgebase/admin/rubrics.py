@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.module_loading import import_string
+from pydantic import ValidationError
 from unfold.admin import TabularInline
 from unfold.decorators import action
 
 from knowledgebase.admin.access import ReadOnlyVersionsInline, kb_can_edit
 from knowledgebase.admin.forms import RubricVersionForm
 from knowledgebase.admin.parents import ParentAdmin
+from knowledgebase.admin.rubric_form import (
+    CriterionFormSet,
+    RubricMetaForm,
+    rubric_form_content,
+    rubric_form_initial,
+)
 from knowledgebase.admin.versions import VersionAdmin
 from knowledgebase.formats import rubric_content_yaml
 from knowledgebase.models import Rubric, RubricVersion, VersionStatus
+from knowledgebase.schemas import validation_messages
 from knowledgebase.selectors import rubric_version_diff, rubric_version_list
 from knowledgebase.services import (
     rubric_create,
@@ -125,7 +138,8 @@ class RubricVersionAdmin(VersionAdmin):
             return [(None, {"fields": ["rubric", "change_note", "content_yaml"]})]
         if obj.status == VersionStatus.DRAFT and kb_can_edit(request.user):
             return [
-                (None, {"fields": ["rubric_link", "number", "status", "change_note", "content_yaml"]}),
+                (None, {"fields": ["rubric_link", "number", "status", "editor", "change_note"]}),
+                ("Advanced: content as YAML", {"fields": ["content_yaml"]}),
                 ("Preview (as saved)", {"fields": ["preview"]}),
             ]
         return [
@@ -135,7 +149,7 @@ class RubricVersionAdmin(VersionAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else [*self.readonly_info, "preview", "content_yaml_display"]
+        return [] if obj is None else [*self.readonly_info, "preview", "content_yaml_display", "editor"]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         """Pre-fill a new draft from ?from=<version> or the rubric's newest version (?rubric=<id>)."""
@@ -150,6 +164,76 @@ class RubricVersionAdmin(VersionAdmin):
             initial.update({"rubric": source.rubric_id, "content_yaml": rubric_content_yaml(source.content)})
         initial.pop("from", None)
         return initial
+
+    @admin.display(description="Editor")
+    def editor(self, obj: RubricVersion) -> str:
+        form = reverse("admin:knowledgebase_rubricversion_form", args=[obj.pk])
+        preview = reverse("admin:knowledgebase_rubricversion_rescore", args=[obj.pk])
+        return format_html(
+            '<a class="kb-button kb-primary" href="{}">Edit as a form</a> '
+            '<a class="kb-button" href="{}">Preview on recent calls</a> '
+            '<span class="kb-muted">or edit the YAML below (advanced)</span>',
+            form,
+            preview,
+        )
+
+    def get_urls(self):
+        form = self.admin_site.admin_view(self.form_view)
+        rescore = self.admin_site.admin_view(self.rescore_view)
+        return [
+            path("<path:object_id>/form/", form, name="knowledgebase_rubricversion_form"),
+            path("<path:object_id>/rescore/", rescore, name="knowledgebase_rubricversion_rescore"),
+            *super().get_urls(),
+        ]
+
+    def rescore_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """How recent calls' scores would move under this draft. Scoring lives above the knowledge base, so the
+        page is the view named by settings.KB_RUBRIC_PREVIEW_VIEW (a dotted path, like gong's task hand-off)."""
+        if not kb_can_edit(request.user):
+            raise PermissionDenied
+        view = import_string(settings.KB_RUBRIC_PREVIEW_VIEW)
+        return view(request, self.admin_site, int(unquote(object_id)))
+
+    def form_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The draft as a form (criteria, weights, indicators, anchors, caps, N/A rule); saved through the service."""
+        version = RubricVersion.objects.select_related("rubric").filter(pk=unquote(object_id)).first()
+        if version is None:
+            raise Http404("No such rubric version")
+        if not kb_can_edit(request.user) or version.status != VersionStatus.DRAFT:
+            raise PermissionDenied
+        meta_initial, criteria_initial = rubric_form_initial(version.content or {})
+        meta_initial["change_note"] = version.change_note
+        if request.method == "POST":
+            meta = RubricMetaForm(request.POST)
+            criteria = CriterionFormSet(request.POST, prefix="criteria")
+            errors: list[str] = []
+            if meta.is_valid() and criteria.is_valid():
+                try:
+                    content = rubric_form_content(meta, criteria, keep=version.content or {})
+                except ValidationError as exc:
+                    errors = validation_messages(exc)
+                else:
+                    rubric_version_update_draft(
+                        version_id=version.pk, content=content, change_note=meta.cleaned_data["change_note"],
+                        author=request.user,
+                    )  # fmt: skip
+                    self.message_user(request, f"Saved {version.rubric.name} v{version.number} (draft).")
+                    return HttpResponseRedirect(request.path)
+        else:
+            meta, errors = RubricMetaForm(initial=meta_initial), []
+            criteria = CriterionFormSet(initial=criteria_initial, prefix="criteria")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Edit {version.rubric.name} v{version.number} (draft)",
+            "opts": self.opts,
+            "version": version,
+            "meta": meta,
+            "criteria": criteria,
+            "errors": errors,
+            "yaml_url": reverse("admin:knowledgebase_rubricversion_change", args=[version.pk]),
+            "preview_url": reverse("admin:knowledgebase_rubricversion_rescore", args=[version.pk]),
+        }
+        return TemplateResponse(request, "admin/knowledgebase/rubric_form.html", context)
 
     @admin.display(description="Rubric")
     def rubric_link(self, obj: RubricVersion) -> str:

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from coaching.models import WeeklyReview
 from coaching.weekly.services import weekly_review_run
-from knowledgebase.models import RubricVersion
+from knowledgebase.models import Rubric, RubricVersion
+from knowledgebase.services import rubric_version_create_draft
 from tests.coaching.portal_world import build_world
 from tests.coaching.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, sync_playwright  # noqa: F401 - fixture
 from tests.factories.coaching import coached_call
@@ -74,7 +75,22 @@ def _pages(world, role: str) -> list[tuple[str, str]]:
             ("weekly_review", f"/admin/coaching/weeklyreview/{review.pk}/report/"),
             ("weekly_email", f"/admin/coaching/weeklyreview/{review.pk}/report/?raw=1"),
         ]
+    if role == "ops":
+        draft = RubricVersion.objects.filter(status="draft").first()
+        pages += [
+            ("rubric_form", reverse("admin:knowledgebase_rubricversion_form", args=[draft.pk])),
+            ("rubric_preview", reverse("admin:knowledgebase_rubricversion_rescore", args=[draft.pk])),
+        ]
     return pages
+
+
+def _draft_ensure() -> None:
+    """A draft of the discovery rubric (its first criterion weighted 5 points more), for the form and preview."""
+    active = Rubric.objects.get(key="discovery").active_version
+    criteria = [dict(item) for item in active.content["criteria"]]
+    criteria[0]["weight"] += 5
+    criteria[1]["weight"] -= 5
+    rubric_version_create_draft(rubric_id=active.rubric_id, content={**active.content, "criteria": criteria})
 
 
 def _overflow(page) -> int:
@@ -99,6 +115,7 @@ def test_every_portal_page_fits_a_phone_and_speaks_in_names_for_every_role(live_
     world = build_world()
     _history(world)
     weekly_review_run(week=None, wait_timeout_s=0)
+    _draft_ensure()
     forbidden = _forbidden(world)
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
