@@ -95,11 +95,6 @@ def calls_held(*, limit: int) -> list[str]:
     return list(rows[:limit])
 
 
-def calls_pending_count() -> int:
-    """How many calls wait to be fetched from Gong (pending or fetching)."""
-    return Call.objects.filter(status__in=[CallStatus.PENDING, CallStatus.FETCHING]).count()
-
-
 def call_status_counts() -> dict[str, int]:
     """Calls per status, for summaries and the demo."""
     counts = {status: 0 for status in CallStatus.values}
