@@ -31,7 +31,7 @@ $(VENV)/.installed: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt requirements-embedded.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(VENV)/.installed $@
 
@@ -75,8 +75,10 @@ reliability: $(VENV)/.installed-dev db
 
 # The web and worker processes share one directory for multi-process Prometheus metrics (see core/metrics.py).
 METRICS_DIR ?= $(CURDIR)/.run/prometheus
+# collectstatic: production's manifest storage serves the admin's assets only once they are collected.
 serve: migrate
 	@mkdir -p $(METRICS_DIR)
+	$(MANAGE) collectstatic --noinput -v 0
 	PROMETHEUS_MULTIPROC_DIR=$(METRICS_DIR) $(BIN)/gunicorn config.wsgi -c config/gunicorn.py
 
 worker: migrate

@@ -2,7 +2,10 @@
 
 Rule: windows of at most `max_tokens`, cut between lines (a line is one merged speaker turn, so never inside a
 turn; render.py splits a single turn longer than a window at sentence boundaries). Consecutive windows share
-about `overlap` (20 %) of a window's tokens so a moment at a boundary is seen whole at least once. Windows are
+about `overlap` (20 %) of a window's tokens so a moment at a boundary is seen whole at least once; the shared part
+starts at the beginning of a turn (`turn_starts`: never on the second piece of a split turn).
+The caller sizes `max_tokens` so the budget counts the transcript's own words (claude_run.windows_for): a call
+whose raw transcript fits the budget is one window, whatever the speaker tags add. Windows are
 balanced: for a transcript of T tokens, n = the fewest windows that fit, each aiming at T ÷ (n − (n−1)·overlap)
 tokens, so the last one is not a sliver. Linear time over prefix sums (a 160K-token call chunks in ~ms).
 """
@@ -30,8 +33,21 @@ def _target(total: int, max_tokens: int, overlap: float) -> int:
     return min(max_tokens, math.ceil(total / (count - (count - 1) * overlap)))
 
 
-def windows_plan(line_tokens: list[int], *, max_tokens: int, overlap: float) -> list[Window]:
-    """Line windows covering every line; one window when everything fits in `max_tokens`."""
+def _turn_start(next_start: int, *, start: int, turn_starts: list[bool] | None) -> int:
+    """Back `next_start` up to the first line of its turn, as long as the window still moves forward."""
+    if turn_starts is None:
+        return next_start
+    candidate = next_start
+    while candidate > start + 1 and not turn_starts[candidate]:
+        candidate -= 1
+    return candidate if turn_starts[candidate] else next_start
+
+
+def windows_plan(
+    line_tokens: list[int], *, max_tokens: int, overlap: float, turn_starts: list[bool] | None = None
+) -> list[Window]:
+    """Line windows covering every line; one window when everything fits in `max_tokens`. `turn_starts[i]` says
+    line i begins a turn (False for the later pieces of a turn render.py split)."""
     prefix = [0, *itertools.accumulate(line_tokens)]
     total = prefix[-1]
     if not line_tokens:
@@ -53,4 +69,4 @@ def windows_plan(line_tokens: list[int], *, max_tokens: int, overlap: float) -> 
         # Back up from `end` by about overlap × window tokens, on a line boundary, always moving forward.
         wanted = prefix[end] - overlap * (prefix[end] - prefix[start])
         next_start = bisect.bisect_left(prefix, wanted)
-        start = min(max(next_start, start + 1), end)
+        start = min(max(_turn_start(next_start, start=start, turn_starts=turn_starts), start + 1), end)

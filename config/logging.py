@@ -7,8 +7,14 @@ logger in the first place; `redact_secrets` is a second line of defence for keys
 
 from __future__ import annotations
 
+import re
+
 import structlog
 
+# Query parameters that carry credentials (Gong's "URL includes key" webhooks use `key`).
+_URL_SECRET = re.compile(
+    r"(?<![\w-])(key|api_key|apikey|token|access_token|secret|signature|sig|password)=[^&\s\"'#]*", re.IGNORECASE
+)
 _SECRET_KEYS = {"authorization", "api_key", "password", "secret", "token", "access_key_secret", "x-api-key"}
 
 
@@ -19,6 +25,19 @@ def redact_secrets(_logger, _method, event_dict: dict) -> dict:
     return event_dict
 
 
+def redact_url_secrets(text: str) -> str:
+    """`…?key=s3cret&x=1` → `…?key=[redacted]&x=1`, anywhere in a line (request lines, query strings, referers)."""
+    return _URL_SECRET.sub(r"\1=[redacted]", text) if "=" in text else text
+
+
+def redact_event_urls(_logger, _method, event_dict: dict) -> dict:
+    """A URL with a secret in its query string, logged as the event or a value, is logged without it."""
+    for key, value in event_dict.items():
+        if isinstance(value, str) and "=" in value:
+            event_dict[key] = redact_url_secrets(value)
+    return event_dict
+
+
 def shared_processors() -> list:
     return [
         structlog.contextvars.merge_contextvars,
@@ -26,6 +45,7 @@ def shared_processors() -> list:
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact_secrets,
+        redact_event_urls,
     ]
 
 

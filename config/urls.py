@@ -10,6 +10,7 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/ops/", include("ops.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/", admin.site.urls),
 ]
 handler500 = "config.errors.server_error"

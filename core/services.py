@@ -74,6 +74,48 @@ def token_authenticate(*, token: str) -> int | None:
     return row.user.pk
 
 
+OAUTH_PREFIX = "oauth_"
+
+
+@dataclass(frozen=True)
+class GrantState:
+    """What we know of an OAuth grant (one access token the MCP server issued): seen before, and whose."""
+
+    known: bool
+    user_id: int | None  # None when unknown, revoked, or its user is inactive
+
+
+def oauth_grant_state(*, grant_id: str) -> GrantState:
+    """The state of the grant with this id (the issued token's `jti`); touches last_used_at like tokens."""
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(token_sha256=token_hash(OAUTH_PREFIX + grant_id))
+        .only("pk", "last_used_at", "revoked_at", "user__id", "user__is_active")
+        .first()
+    )
+    if row is None:
+        return GrantState(known=False, user_id=None)
+    if row.revoked_at is not None or not row.user.is_active:
+        return GrantState(known=True, user_id=None)
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return GrantState(known=True, user_id=row.user.pk)
+
+
+def oauth_grant_record(*, grant_id: str, user_id: int, name: str) -> int | None:
+    """Bind a grant to the user it was issued for, once (it then lists, and is revoked, like any token).
+
+    Returns the user id the grant acts as — None if it was already bound to someone else (never switch users).
+    """
+    digest = token_hash(OAUTH_PREFIX + grant_id)
+    row, _ = ApiToken.objects.get_or_create(
+        token_sha256=digest,
+        defaults={"user_id": user_id, "name": name[:100], "prefix": (OAUTH_PREFIX + digest)[: PREFIX_CHARS + 3]},
+    )
+    return user_id if row.user_id == user_id and row.revoked_at is None else None
+
+
 def once_claim(*, key: str) -> bool:
     """True for the first caller with this key, in any process; False for every later one (idempotent)."""
     _, created = OnceMarker.objects.get_or_create(key=key[:200])

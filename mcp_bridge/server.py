@@ -10,7 +10,7 @@ Tools are sync and run in FastMCP's worker threads (run_in_thread), so the ORM n
 from __future__ import annotations
 
 from fastmcp import FastMCP
-from fastmcp.server.auth import TokenVerifier
+from fastmcp.server.auth import AuthProvider
 from mcp_types import ToolAnnotations
 
 from mcp_bridge.errors import ArgumentErrorMiddleware
@@ -42,7 +42,7 @@ compare_calls, analyze_product_knowledge or get_coaching_plan. Lists are paged: 
 READ_ONLY = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
 
 
-def build_server(*, user_id: int | None = None, auth: TokenVerifier | None = None) -> FastMCP:
+def build_server(*, user_id: int | None = None, auth: AuthProvider | None = None) -> FastMCP:
     """The MCP server; `user_id` for a single-user (stdio) server, `auth` for a multi-user HTTP one."""
     mcp = FastMCP(
         "callcoach",

@@ -53,3 +53,13 @@ def kb(db):
     from tests.factories.analysis import knowledge_seed
 
     knowledge_seed()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Connect provider process (tests/fakes/oidc_provider.py) for the whole run."""
+    from tests.sso import provider_start, provider_stop
+
+    provider = provider_start(tmp_path_factory.mktemp("oidc"))
+    yield provider
+    provider_stop(provider)

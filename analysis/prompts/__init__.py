@@ -16,7 +16,7 @@ from pathlib import Path
 
 from knowledgebase.dimensions import DIMENSIONS
 
-PROMPT_REVISION = "1"
+PROMPT_REVISION = "2"
 INSTRUCTIONS = (Path(__file__).parent / "instructions.md").read_text(encoding="utf-8").strip()
 PROMPT_VERSION = f"v{PROMPT_REVISION}-{hashlib.sha256(INSTRUCTIONS.encode()).hexdigest()[:8]}"
 

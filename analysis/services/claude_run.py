@@ -55,7 +55,8 @@ def _count(inp, run_id: int | None) -> int | None:
     """The count endpoint's figure for the rendered transcript (free; recorded in the ledger at zero cost)."""
     started = time.monotonic()
     try:
-        counted = tokens_count(system="", messages=[{"role": "user", "content": lines_text(inp.lines)}])
+        text = lines_text(inp.lines, legend=inp.legend)
+        counted = tokens_count(system="", messages=[{"role": "user", "content": text}])
     except ClaudeError as exc:
         api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc)
         return None  # the estimate will do
@@ -66,14 +67,23 @@ def _count(inp, run_id: int | None) -> int | None:
 
 
 def windows_for(inp, *, count_with_api: bool, run_id: int | None = None) -> tuple[list[Window], int]:
-    """Chunk windows and the transcript's token count (calibrated by the count endpoint near the limit)."""
-    estimated = sum(line.tokens for line in inp.lines)
+    """Chunk windows and the rendered transcript's token count (calibrated by the count endpoint near the limit).
+
+    ANALYSIS_CHUNK_TOKENS counts the transcript's own words (raw tokens): a call whose raw transcript fits is one
+    request, however much the speaker tags add; a longer one gets windows of about that many raw tokens each,
+    overlapping by whole turns."""
+    rendered = sum(line.tokens for line in inp.lines)
+    budget = settings.ANALYSIS_CHUNK_TOKENS
     factor = 1.0
-    if count_with_api and estimated > settings.ANALYSIS_CHUNK_TOKENS // 2:
-        factor = calibration(estimated=estimated, counted=_count(inp, run_id))
+    if count_with_api and rendered > budget // 2:
+        factor = calibration(estimated=rendered + len(inp.legend) // 4, counted=_count(inp, run_id))
     sizes = [max(1, round(line.tokens * factor)) for line in inp.lines]
-    windows = windows_plan(sizes, max_tokens=settings.ANALYSIS_CHUNK_TOKENS, overlap=settings.ANALYSIS_CHUNK_OVERLAP)
-    return windows, round(estimated * factor)
+    overhead = max(1.0, rendered / inp.raw_tokens) if inp.raw_tokens else 1.0
+    starts = [i == 0 or line.turn_index != inp.lines[i - 1].turn_index for i, line in enumerate(inp.lines)]
+    windows = windows_plan(
+        sizes, max_tokens=round(budget * overhead), overlap=settings.ANALYSIS_CHUNK_OVERLAP, turn_starts=starts
+    )
+    return windows, round(rendered * factor)
 
 
 def requests_for(inp, windows: list[Window]) -> list[dict]:
@@ -85,7 +95,7 @@ def requests_for(inp, windows: list[Window]) -> list[dict]:
             call=inp.call,
             speakers=inp.internal,
             stats=inp.stats,
-            transcript=lines_text(inp.lines[window.start : window.end]),
+            transcript=lines_text(inp.lines[window.start : window.end], legend=inp.legend),
             part=(number, len(windows)) if len(windows) > 1 else None,
         )
         bodies.append(

@@ -32,7 +32,7 @@ class AnalysisInput:
     internal: list[Speaker]
     snapshot: object
     documents: tuple
-    lines: list[Line]
+    lines: list[Line]  # the rendered transcript, one line per merged turn (render.py)
     stats: dict[str, dict]
     analyzer: str
     model: str
@@ -41,6 +41,8 @@ class AnalysisInput:
     cache_key: str
     error: str = ""
     rubric_versions: dict[str, int] = field(default_factory=dict)
+    legend: str = ""  # the speaker legend sent before the lines
+    raw_tokens: int = 0  # the transcript's own words: ⌈sentence characters ÷ 4⌉ (gong_transcript.token_count)
 
 
 def analyzer_current() -> str:
@@ -126,6 +128,7 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
         "call_id": call_id,
         "chunk_tokens": settings.ANALYSIS_CHUNK_TOKENS,
         "chunk_overlap": settings.ANALYSIS_CHUNK_OVERLAP,
+        "render_clock_s": settings.ANALYSIS_RENDER_CLOCK_S,
         "kb_max_tokens": settings.ANALYSIS_KB_MAX_TOKENS,
         "speakers": digest,
     }
@@ -156,7 +159,12 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
     documents = documents_relevant(
         documents=snapshot.documents, transcript_text=transcript.text or "", max_tokens=settings.ANALYSIS_KB_MAX_TOKENS
     )
-    lines = transcript_render(turns=turns, speakers=speakers, max_line_tokens=settings.ANALYSIS_CHUNK_TOKENS // 2)
+    rendering = transcript_render(
+        turns=turns,
+        speakers=speakers,
+        max_line_tokens=settings.ANALYSIS_CHUNK_TOKENS // 2,
+        clock_every_s=settings.ANALYSIS_RENDER_CLOCK_S,
+    )
     stats = {speaker.speaker_id: interaction_stats(turns, speaker_id=speaker.speaker_id) for speaker in internal}
     stats["call"] = interaction_stats(turns)
     missing = [d for d in DIMENSIONS if d not in snapshot.rubrics]
@@ -175,7 +183,7 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
         internal=internal,
         snapshot=snapshot,
         documents=documents,
-        lines=lines,
+        lines=rendering.lines,
         stats=stats,
         analyzer=keys.analyzer,
         model=keys.model,
@@ -184,4 +192,6 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
         cache_key=keys.cache_key,
         error=error,
         rubric_versions={d: r.version_id for d, r in snapshot.rubrics.items()},
+        legend=rendering.legend,
+        raw_tokens=transcript.token_count or token_estimate(transcript.text or ""),
     )

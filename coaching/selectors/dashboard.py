@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coaching import metrics
 from coaching.access import Viewer
+from coaching.needs import RepNeed, rule_text
 from coaching.selectors.calls import call_list
 from coaching.selectors.common import (
     DIMENSION_LABELS,
@@ -22,12 +23,12 @@ from coaching.selectors.common import (
     scores_visible,
 )
 from coaching.selectors.costs import LedgerTotal, ledger_total_since
-from gong.models import GongUser
+from coaching.selectors.needs import reps_needing_coaching
 from knowledgebase.dimensions import DIMENSIONS
 
 ATTENTION_LIMIT = 10
-# A drop of at least this many score points against the rep's previous 4 weeks needs a look.
-ATTENTION_DROP = 0.5
+# Roles that manage Claude spend (the Ops pages): only they see cost figures.
+COST_ROLES = frozenset({"ops", "staff", "superuser"})
 
 
 @dataclass(frozen=True)
@@ -40,14 +41,6 @@ class DimensionAverage:
     count: int
 
 
-@dataclass(frozen=True)
-class AttentionRep:
-    rep: GongUser
-    reasons: list[str]
-    worst_label: str
-    worst_mean: float | None
-
-
 @dataclass
 class Dashboard:
     now: dt.datetime
@@ -55,21 +48,21 @@ class Dashboard:
     baseline: Window
     calls_analysed: int
     averages: list[DimensionAverage]
-    attention: list[AttentionRep]
-    cost: LedgerTotal
+    attention: list[RepNeed]  # coaching.needs: the same reps the team page and weekly review name
+    cost: LedgerTotal | None  # None for roles that do not manage cost
     cost_since: dt.datetime
     scope: str
     threshold: float
+    needs_rule: str
 
 
 def _window_sums(scores, current: Window, baseline: Window) -> list[dict]:
-    """Per rep × dimension: sums and counts of effective scores in both windows (one query serves the team
-    averages and the attention list; means are recombined exactly from sums)."""
+    """Per dimension: sums and counts of effective scores in both windows (means recombined exactly from sums)."""
     in_current = Q(call_started__gte=current.start)
     score = effective_score()
     return list(
         scores.filter(call_started__gte=baseline.start, call_started__lt=current.end)
-        .values("rep_id", "dimension")
+        .values("dimension")
         .annotate(
             current_sum=Sum(score, filter=in_current),
             current_n=Count(score, filter=in_current),
@@ -107,37 +100,6 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def _attention(rows: list[dict], threshold: float) -> list[AttentionRep]:
-    by_rep: dict[str, list[tuple[str, float | None, list[str]]]] = {}
-    for row in rows:
-        current, baseline = _float(row["current"]), _float(row["baseline"])
-        level = current if current is not None else baseline
-        reasons = []
-        if level is not None and level < threshold:
-            reasons.append(f"{DIMENSION_LABELS[row['dimension']]} {level:.1f} < {threshold:g}")
-        drop = metrics.change(current, baseline)
-        if drop is not None and drop <= -ATTENTION_DROP:
-            reasons.append(f"{DIMENSION_LABELS[row['dimension']]} down {abs(drop):.1f}")
-        by_rep.setdefault(row["rep_id"], []).append((row["dimension"], level, reasons))
-    flagged = {rep_id: items for rep_id, items in by_rep.items() if any(reasons for _, _, reasons in items)}
-    reps = GongUser.objects.in_bulk(list(flagged))
-    out = []
-    for rep_id, items in flagged.items():
-        if rep_id not in reps:
-            continue
-        worst = min((item for item in items if item[1] is not None), key=lambda item: item[1], default=None)
-        out.append(
-            AttentionRep(
-                rep=reps[rep_id],
-                reasons=[reason for _, _, reasons in items for reason in reasons],
-                worst_label=DIMENSION_LABELS[worst[0]] if worst else "",
-                worst_mean=worst[1] if worst else None,
-            )
-        )
-    out.sort(key=lambda rep: (-len(rep.reasons), rep.worst_mean if rep.worst_mean is not None else 5.0, rep.rep.name))
-    return out[:ATTENTION_LIMIT]
-
-
 def dashboard_report(*, viewer: Viewer, now: dt.datetime | None = None) -> Dashboard:
     """The dashboard numbers for this viewer. "This week" is the last 7 days; the baseline the 28 before."""
     now = now or timezone.now()
@@ -159,7 +121,6 @@ def dashboard_report(*, viewer: Viewer, now: dt.datetime | None = None) -> Dashb
                 count=row.get("n", 0),
             )
         )
-    rep_rows = [_with_means(row) for row in rows if row["rep_id"]]
     since = month_start(now)
     return Dashboard(
         now=now,
@@ -167,9 +128,10 @@ def dashboard_report(*, viewer: Viewer, now: dt.datetime | None = None) -> Dashb
         baseline=baseline,
         calls_analysed=call_list(viewer=viewer).filter(analyzed_at__gte=current.start, analyzed_at__lte=now).count(),
         averages=averages,
-        attention=_attention(rep_rows, threshold),
-        cost=ledger_total_since(viewer=viewer, since=since),
+        attention=reps_needing_coaching(viewer=viewer, end=now)[:ATTENTION_LIMIT],
+        cost=ledger_total_since(viewer=viewer, since=since) if viewer.role in COST_ROLES else None,
         cost_since=since,
         scope=viewer.scope,
         threshold=threshold,
+        needs_rule=rule_text(threshold),
     )

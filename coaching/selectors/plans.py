@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from analysis.interaction import STAT_RANGES
 from coaching import metrics
 from coaching.access import Viewer
+from coaching.needs import NeedReason
 from coaching.selectors.common import DIMENSION_LABELS, effective_score, scores_visible
+from coaching.selectors.needs import reps_needing_coaching
 from coaching.selectors.reports import RepReport, rep_report
 from core.errors import ApplicationError
 from gong.selectors import user_reports
@@ -46,6 +48,7 @@ class CoachingPlan:
     horizon_weeks: int
     focus: list[FocusArea] = field(default_factory=list)
     stat_goals: list[str] = field(default_factory=list)
+    needs: list[NeedReason] = field(default_factory=list)  # coaching.needs: why the rep needs coaching, if they do
 
 
 def report_gaps(report: RepReport) -> list[metrics.SkillGap]:
@@ -53,16 +56,22 @@ def report_gaps(report: RepReport) -> list[metrics.SkillGap]:
     return [item[1] if isinstance(item, tuple) else item for item in report.gaps]
 
 
-def _ranked_dimensions(report: RepReport) -> list[tuple[str, float | None, list[str]]]:
+def _ranked_dimensions(report: RepReport, needs: list[NeedReason]) -> list[tuple[str, float | None, list[str]]]:
+    """Dimensions the needs rule flags first (as the dashboard and team page say), then skill gaps, then the
+    lowest."""
+    flagged: dict[str, list[str]] = {}
+    for reason in needs:
+        flagged.setdefault(reason.dimension, []).append(reason.text)
     gaps = {gap.dimension: list(gap.reasons) for gap in report_gaps(report)}
     rows = []
     for trend in report.trends:
         level = metrics.mean(trend.weekly)
         if level is None:
             continue
-        reasons = gaps.get(trend.dimension, [])
-        rows.append((not reasons, level, trend.dimension, reasons))
-    rows.sort(key=lambda row: (row[0], row[1], row[2]))
+        reasons = flagged.get(trend.dimension, []) + gaps.get(trend.dimension, [])
+        rows.append((not reasons, trend.dimension not in flagged, level, trend.dimension, reasons))
+    rows.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
+    rows = [(unflagged, level, dimension, reasons) for unflagged, _, level, dimension, reasons in rows]
     chosen = [row for row in rows if not row[0]][:MAX_FOCUS]
     chosen += [row for row in rows if row[0]][: max(0, 2 - len(chosen))]
     return [(dimension, level, reasons or ["lowest"]) for _, level, dimension, reasons in chosen]
@@ -147,9 +156,13 @@ def coaching_plan_get(
             "analyse some first (batch_analyze_calls) or widen `weeks`."
         )
     since = report.weeks[0]
-    plan = CoachingPlan(report=report, weeks=weeks, horizon_weeks=horizon_weeks, stat_goals=_stat_goals(report))
+    flagged = reps_needing_coaching(viewer=viewer, rep_ids=[report.rep.pk], end=now)
+    needs = flagged[0].reasons if flagged else []
+    plan = CoachingPlan(
+        report=report, weeks=weeks, horizon_weeks=horizon_weeks, stat_goals=_stat_goals(report), needs=needs
+    )
     trends = {trend.dimension: trend for trend in report.trends}
-    for dimension, level, reasons in _ranked_dimensions(report):
+    for dimension, level, reasons in _ranked_dimensions(report, needs):
         label = DIMENSION_LABELS.get(dimension, dimension)
         plan.focus.append(
             FocusArea(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from coaching import metrics
 from coaching.access import Viewer
 from coaching.models import DimensionScore
+from coaching.needs import RepNeed, rule_text
 from coaching.selectors.common import (
     DIMENSION_LABELS,
     effective_score,
@@ -22,6 +23,7 @@ from coaching.selectors.common import (
     sessions_visible,
     weeks_back,
 )
+from coaching.selectors.needs import reps_needing_coaching
 from coaching.selectors.reports import DimensionTrend, labelled_gaps, trends_from, weekly_dimension_means
 from gong.models import GongUser
 from gong.selectors import user_reports
@@ -79,6 +81,8 @@ class TeamReport:
     gaps: list[tuple[str, metrics.SkillGap]]  # (dimension label, gap), worst first
     examples: list[tuple[str, str, list[ExampleCall]]]  # (dimension, label, best calls)
     threshold: float
+    needs: list[RepNeed]  # coaching.needs, for these reps
+    needs_rule: str
 
 
 def _heat(viewer: Viewer, members: list[GongUser], since: dt.datetime) -> tuple[list[HeatRow], list[HeatCell]]:
@@ -177,4 +181,6 @@ def team_report(*, viewer: Viewer, manager_id: str, weeks: int = 4, now: dt.date
         gaps=labelled_gaps({t.dimension: t.trend for t in trends}, threshold=threshold),
         examples=_examples(viewer, ids, since),
         threshold=threshold,
+        needs=reps_needing_coaching(viewer=viewer, rep_ids=ids, end=now),
+        needs_rule=rule_text(threshold),
     )

@@ -13,6 +13,7 @@ from datetime import date
 
 from analysis.interaction import STAT_RANGES, stat_assess
 from coaching import metrics
+from coaching.needs import rule_text
 from coaching.weekly.picks import calls_to_review
 from coaching.weekly.selectors import ReviewData
 from coaching.weekly.weeks import week_for_date, week_starts_ending
@@ -122,7 +123,8 @@ def _overrides(scores: list[dict]) -> dict[str, int]:
 
 
 def _rep_rows(index: RepIndex, rep_ids: Iterable[str], week_starts: list[date], threshold: float) -> list[dict]:
-    """One compact line per rep for a team report; who needs attention first."""
+    """One compact line per rep for a team report: who needs coaching (coaching.needs) first, then the lowest."""
+    needs = {need.rep_id: need for need in index.data.needs}
     out = []
     for rep_id in rep_ids:
         sessions = index.rows("sessions", [rep_id])
@@ -131,7 +133,6 @@ def _rep_rows(index: RepIndex, rep_ids: Iterable[str], week_starts: list[date], 
         series = weekly_series(index.rows("weekly", [rep_id]), week_starts)
         overall = metrics.trend(series["overall"])
         dims = {d: metrics.mean(r["effective"] for r in scores if r["dimension"] == d) for d in DIMENSIONS}
-        low = sorted((mean, d) for d, mean in dims.items() if mean is not None and mean < threshold)
         out.append(
             {
                 "rep_id": rep_id,
@@ -140,10 +141,18 @@ def _rep_rows(index: RepIndex, rep_ids: Iterable[str], week_starts: list[date], 
                 "mean": metrics.rounded(metrics.mean(r["effective"] for r in scores)),
                 "dimensions": {d: metrics.rounded(mean) for d, mean in dims.items()},
                 "change_vs_trailing": metrics.rounded(overall.change_vs_trailing),
-                "needs": [DIMENSION_LABELS[d] for _, d in low[:2]],
+                "needs": [reason.text for reason in needs[rep_id].reasons] if rep_id in needs else [],
             }
         )
-    out.sort(key=lambda row: (row["mean"] is None, row["mean"] if row["mean"] is not None else 0, row["name"]))
+    rank = {need.rep_id: position for position, need in enumerate(index.data.needs)}
+    out.sort(
+        key=lambda row: (
+            rank.get(row["rep_id"], len(rank)),
+            row["mean"] is None,
+            row["mean"] if row["mean"] is not None else 0,
+            row["name"],
+        )
+    )
     return out
 
 
@@ -186,6 +195,9 @@ def review_compute(
     }
     if scope == "team":
         content["reps"] = _rep_rows(index, rep_ids, week_starts, threshold)
+        members = set(rep_ids)
+        content["needs_coaching"] = [need.as_dict() for need in data.needs if need.rep_id in members]
+        content["needs_rule"] = rule_text(threshold)
     trend_dict = {
         key: {**trend.as_dict(), "weekly": [metrics.rounded(v) for v in series[key]]} for key, trend in trends.items()
     }

@@ -12,8 +12,10 @@ from datetime import date
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Coalesce, Trunc
 
-from coaching.access import Viewer, calls_visible_q, sessions_visible_q
+from coaching.access import Viewer, calls_visible_q, scores_visible_q, sessions_visible_q
 from coaching.models import CoachingSession, DimensionScore, ReviewScope, WeeklyReview
+from coaching.needs import RepNeed
+from coaching.selectors.needs import needs_for_scores
 from coaching.weekly.weeks import Period
 from core.errors import NotFound
 from gong.models import Call, CallStatus, GongUser
@@ -40,6 +42,7 @@ class ReviewData:
     previous_scores: list[dict] = field(default_factory=list)  # scores in the previous period
     weekly: list[dict] = field(default_factory=list)  # {rep_id, week, dimension, score, n} over the history weeks
     users: dict[str, GongUser] = field(default_factory=dict)
+    needs: list[RepNeed] = field(default_factory=list)  # coaching.needs at the period's end, worst first
 
 
 def _sessions_q(viewer: Viewer | None, *, prefix: str = "") -> Q:
@@ -60,7 +63,7 @@ def review_data_load(
     *, rep_ids: list[str] | None, period: Period, history_start: date, viewer: Viewer | None = None
 ) -> ReviewData:
     """Load what reviews of `period` need for these reps (None = every rep), limited to what `viewer` may see
-    (None: a stored review, without private calls). Four queries, no N+1."""
+    (None: a stored review, without private calls). Six queries, no N+1."""
     previous = period.previous()
     data = ReviewData(period=period, previous=previous)
     sessions = CoachingSession.objects.filter(
@@ -92,6 +95,10 @@ def review_data_load(
     )
     ids = rep_ids if rep_ids is not None else {row["rep_id"] for row in data.sessions}
     data.users = {user.pk: user for user in GongUser.objects.filter(pk__in=ids)}
+    needs_scores = DimensionScore.objects.filter(session__is_current=True)
+    if viewer is not None:
+        needs_scores = needs_scores.filter(scores_visible_q(viewer))
+    data.needs = needs_for_scores(scores=needs_scores, end=period.end_dt, rep_ids=rep_ids)
     return data
 
 

@@ -20,8 +20,13 @@ CLAUDE_EFFORT = env_str("CLAUDE_EFFORT", "low")
 # 5m (1.25x write price) or 1h (2x): how long Anthropic keeps the rubric/KB prefix cached.
 CLAUDE_PROMPT_CACHE_TTL = env_str("CLAUDE_PROMPT_CACHE_TTL", "5m")
 
+# Chunk budget in RAW transcript tokens (the words said, not our speaker tags): a call within it is one request.
 ANALYSIS_CHUNK_TOKENS = env_int("ANALYSIS_CHUNK_TOKENS", 80_000)
 ANALYSIS_CHUNK_OVERLAP = env_float("ANALYSIS_CHUNK_OVERLAP", 0.2)
+if ANALYSIS_CHUNK_TOKENS < 1000 or not 0 <= ANALYSIS_CHUNK_OVERLAP < 0.5:
+    raise EnvError("ANALYSIS_CHUNK_TOKENS must be ≥ 1000 and ANALYSIS_CHUNK_OVERLAP in [0, 0.5)")
+# The rendered transcript shows [mm:ss] on a turn at least this many seconds after the last time shown.
+ANALYSIS_RENDER_CLOCK_S = env_int("ANALYSIS_RENDER_CLOCK_S", 300)
 # A claimed analysis not finished after this long is re-claimed by the sweep.
 ANALYSIS_CLAIM_TIMEOUT_S = env_int("ANALYSIS_CLAIM_TIMEOUT_S", 900)
 # Monthly Claude budget in USD (0 = no limit); new analyses wait when it is reached.

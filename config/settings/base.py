@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coaching.sso.context.sso",
             ],
         },
     },
@@ -89,13 +90,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` (run by `make serve`) writes the admin's assets for production's manifest storage.
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 LOGIN_URL = "admin:login"
+# The admin login page posts no `next` when visited directly: land on the dashboard, not /accounts/profile/ (404).
+LOGIN_REDIRECT_URL = "admin:index"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -235,3 +239,10 @@ from config.settings.gong import *  # noqa: E402, F403
 from config.settings.knowledgebase import *  # noqa: E402, F403
 from config.settings.mcp import *  # noqa: E402, F403
 from config.settings.ops import *  # noqa: E402, F403
+from config.settings.sso import *  # noqa: E402, F403
+from config.settings.sso import SSO_ENABLED as _SSO_ENABLED  # noqa: E402
+
+# Password login always (the first admin, the demo); OpenID Connect when configured.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if _SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("coaching.sso.backend.SsoBackend")

@@ -2,12 +2,18 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.env import embedded_cluster_in_use
 from config.logging import logging_config
 from config.settings.base import *  # noqa: F403
-from config.settings.base import LOG_LEVEL, SECRET_KEY
+from config.settings.base import DATABASE_URL, LOG_LEVEL, SECRET_KEY
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
+if embedded_cluster_in_use(DATABASE_URL):
+    raise ImproperlyConfigured(
+        "the database is the embedded PostgreSQL that `make` started under .pgdata/ for demos and development; "
+        "set DATABASE_URL to a PostgreSQL server you run and back up"
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -64,9 +65,13 @@ class UsersSyncReport:
     created: int
     updated: int
     linked_participants: int
+    accounts_deactivated: int = 0
 
     def summary(self) -> str:
-        return f"users created={self.created} updated={self.updated} participants linked={self.linked_participants}"
+        return (
+            f"users created={self.created} updated={self.updated} participants linked={self.linked_participants}"
+            f" accounts deactivated={self.accounts_deactivated}"
+        )
 
 
 def users_sync(*, client: GongClient | None = None) -> UsersSyncReport:
@@ -88,7 +93,20 @@ def users_sync(*, client: GongClient | None = None) -> UsersSyncReport:
         GongUser.objects.bulk_create(created)
         GongUser.objects.bulk_update(updated, fields=_USER_FIELDS)
         linked = _links_refresh()
-    return UsersSyncReport(created=len(created), updated=len(updated), linked_participants=linked)
+        deactivated = _accounts_of_departed_deactivate()
+    return UsersSyncReport(
+        created=len(created), updated=len(updated), linked_participants=linked, accounts_deactivated=deactivated
+    )
+
+
+def _accounts_of_departed_deactivate() -> int:
+    """Sign-in ends with Gong: the linked accounts of deactivated Gong users are deactivated (sessions, API and
+    MCP tokens stop working at once). Superusers are left to a human, so nobody locks the last admin out."""
+    return (
+        get_user_model()
+        .objects.filter(gong_user__active=False, is_active=True, is_superuser=False)
+        .update(is_active=False)
+    )
 
 
 _USER_FIELDS = ["email", "first_name", "last_name", "title", "role", "manager", "active", "raw", "synced_at"]

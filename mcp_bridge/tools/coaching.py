@@ -89,6 +89,7 @@ def get_coaching_plan(
                     "calls": plan.report.session_count,
                     "offline": plan.report.offline_sessions,
                 },
+                "needs_coaching": [reason.text for reason in plan.needs],
                 "focus": [
                     {
                         "dimension": area.dimension,

@@ -40,11 +40,11 @@ def test_a_single_turn_longer_than_a_window_is_split_at_sentences():
     turns = [
         {"speaker_id": "1", "party": "Internal", "start_ms": 0, "end_ms": 400_000, "text": "", "sentences": sentences}
     ]
-    lines = transcript_render(turns=turns, speakers=speakers, max_line_tokens=500)
+    lines = transcript_render(turns=turns, speakers=speakers, max_line_tokens=500, clock_every_s=30).lines
     assert len(lines) > 1
     assert all(line.tokens <= 520 for line in lines)
     assert all(line.turn_index == 0 for line in lines)
-    assert lines[1].text.startswith("[") and "Ana (Rep, AE): Sentence number" in lines[1].text
+    assert lines[1].text.startswith("[") and "] A: Sentence number" in lines[1].text
 
 
 def test_consecutive_turns_of_one_speaker_render_as_one_compact_line():
@@ -75,8 +75,9 @@ def test_consecutive_turns_of_one_speaker_render_as_one_compact_line():
             "sentences": [[68_000, 69_000, "Yes."]],
         },
     ]
-    lines = transcript_render(turns=turns, speakers=speakers, max_line_tokens=1000)
-    assert [line.text for line in lines] == [
-        "[01:05] Ana Rep (Rep, Account Executive): Hi. Ready?",
-        "[01:08] Pat (Customer): Yes.",
-    ]
+    rendering = transcript_render(turns=turns, speakers=speakers, max_line_tokens=1000)
+    assert (
+        rendering.legend
+        == "Speakers (tag = name, role, title):\nA = Ana Rep (Rep, Account Executive)\nB = Pat (Customer)"
+    )
+    assert [line.text for line in rendering.lines] == ["[01:05] A: Hi. Ready?", "B: Yes."]

@@ -33,7 +33,8 @@ def test_an_unchunked_call_is_one_request_scoring_every_rep_on_four_dimensions(k
     assert body["model"] == "claude-sonnet-5-5" and "temperature" not in body and "thinking" not in body
     assert body["output_config"]["effort"] == "low" and body["output_config"]["format"]["type"] == "json_schema"
     assert all(block["cache_control"]["type"] == "ephemeral" for block in body["system"])
-    assert "[00:00] " in body["messages"][0]["content"] and "(Customer, VP Sales): " in body["messages"][0]["content"]
+    content = body["messages"][0]["content"]
+    assert "\n[00:00] A: " in content and "\nB = Pat Buyer (Customer, VP Sales)\n" in content  # legend once, tags
     run = AnalysisRun.objects.get(pk=outcome.run_id)
     assert run.status == RunStatus.SUCCEEDED and run.analyzer == "claude" and run.chunk_count == 1
     speakers = {s["speaker_id"]: s for s in run.result["speakers"]}

@@ -53,9 +53,8 @@ def test_dashboard_shows_this_weeks_calls_averages_against_the_previous_four_wee
     assert discovery.change == -1.0
     engagement = next(row for row in dashboard.averages if row.dimension == "engagement")
     assert engagement.change == 0.0
-    assert [item.rep.pk for item in dashboard.attention] == [weak.pk]
-    assert "Discovery down 3.0" in dashboard.attention[0].reasons
-    assert dashboard.cost.cost_usd == Decimal("0.480000")  # four analyses, all billed this month
+    assert dashboard.attention == []  # one call each: too few to judge (coaching.needs; tests/coaching/test_needs.py)
+    assert dashboard.cost is None  # a manager does not manage Claude spend: no cost card
 
 
 def test_dashboard_cost_for_all_seeing_roles_is_the_whole_ledger_this_month(client, team):

@@ -92,6 +92,7 @@ AGGREGATES = {
     "common.reps_visible",
     "common.rep_get_for_viewer",
     "plans.coaching_plan_get",  # built on rep_report
+    "needs.reps_needing_coaching",  # over scores_visible
 }
 # Pure functions over data already selected, or no call data at all.
 NOT_CALL_DATA = {
@@ -110,6 +111,7 @@ NOT_CALL_DATA = {
     "transcript.anchor",
     "transcript.transcript_view",  # renders turns already read through call_detail
     "plans.report_gaps",  # over a rep_report
+    "needs.needs_for_scores",  # over a scores queryset the caller selected through scores_visible
 }
 
 

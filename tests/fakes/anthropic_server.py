@@ -29,7 +29,8 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SPEAKERS_HEADER = "Score these speakers"
-LINE = re.compile(r"^\[(\d+):(\d\d)\] (.+?) \((Rep|Customer|Unknown)(?:, [^)]*)?\): (.*)$")
+LEGEND = re.compile(r"^([A-Z]{1,3}) = (.+?) \((?:Rep|Customer|Unknown)\b.*\)$")
+LINE = re.compile(r"^(?:\[(\d+):(\d\d)\] )?([A-Z]{1,3}): (.*)$")
 SPEAKER = re.compile(r"^- (\d+): ([^,]+),")
 DIMENSIONS = ("product_knowledge", "discovery", "objection_handling", "engagement")
 FABRICATED = "We guarantee a three hundred percent return in the very first week"
@@ -95,7 +96,16 @@ class FakeAnthropic:
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}_{next(self._ids):06d}"
 
+    def cache_clear(self) -> None:
+        """Forget every cached prefix (as when the TTL has passed): the next request writes again."""
+        with self._lock:
+            self._cache.clear()
+
     def _usage(self, body: dict) -> dict:
+        """Anthropic's prompt-cache billing: each `cache_control` breakpoint closes a prefix (output schema +
+        system blocks so far); the longest prefix cached and alive is read (0.1×) and refreshed; the tokens from
+        there to the last breakpoint are written, each segment at its own breakpoint's TTL (5m 1.25×, 1h 2×);
+        prefixes shorter than `min_cache_tokens` are not cached; everything after the last breakpoint is input."""
         schema = json.dumps(body.get("output_config") or {}, sort_keys=True)
         system = body.get("system") or []
         if isinstance(system, str):
@@ -113,9 +123,12 @@ class FakeAnthropic:
             for digest, size, _ttl in eligible:
                 if self._cache.get(digest, 0) > now:
                     read = size
-            if eligible and eligible[-1][1] > read:
-                write = eligible[-1][1] - read
-                write_1h = write if eligible[-1][2] == 3600 else 0
+            done = read
+            for _digest, size, ttl in eligible:
+                if size > done:
+                    write += size - done
+                    write_1h += size - done if ttl == 3600 else 0
+                    done = size
             for digest, _size, ttl in eligible:
                 self._cache[digest] = now + ttl
         return {
@@ -184,9 +197,11 @@ class FakeAnthropic:
     def _answer(self, body: dict) -> dict:
         text = _text(body["messages"][0].get("content"))
         speakers = [(m.group(1), m.group(2).strip()) for m in map(SPEAKER.match, text.splitlines()) if m]
+        transcript = text.split("Transcript:\n", 1)[-1].splitlines()
+        tagged = {m.group(1): m.group(2) for m in map(LEGEND.match, transcript) if m}
         by_name: dict[str, list[str]] = {}
-        for match in filter(None, map(LINE.match, text.split("Transcript:\n", 1)[-1].splitlines())):
-            by_name.setdefault(match.group(3), []).append(match.group(5))
+        for match in filter(None, map(LINE.match, transcript)):
+            by_name.setdefault(tagged.get(match.group(3), match.group(3)), []).append(match.group(4))
         names = {name for _, name in speakers}
         customer_lines = [line for name, lines in by_name.items() if name not in names for line in lines]
         return {

@@ -62,7 +62,9 @@ def test_a_coaching_plan_focuses_on_gaps_with_practice_teammate_examples_and_goa
     data = call_as(world.users["mia"], "get_coaching_plan", {"rep": "Ada Lovelace"}).data
     focus = data["focus"]
     assert 2 <= len(focus) <= 3
-    assert focus[0]["dimension"] == "objection_handling" and focus[0]["why"] == ["below_threshold"]
+    assert data["needs_coaching"] == ["Objection handling 2.0 over 4 calls (bar 3)"]  # coaching.needs, as the portal
+    assert focus[0]["dimension"] == "objection_handling"
+    assert focus[0]["why"] == ["Objection handling 2.0 over 4 calls (bar 3)", "below_threshold"]
     assert focus[0]["practice"][0].startswith("Explore (missed on")
     examples = focus[0]["examples"]
     assert examples and {ex["rep"] for ex in examples} == {"Ben Sengineer"} and not examples[0]["own"]

@@ -1,5 +1,5 @@
 """PostgreSQL for the reliability suite: throwaway databases cloned from a migrated, seeded template, and a
-project-local cluster (initdb/pg_ctl from the machine's binaries, found the way config/localdb.py finds them) on a
+project-local cluster (initdb/pg_ctl from the machine's binaries, found the way config/localdb/ finds them) on a
 free port that a scenario may stop and start. The shared system server is never stopped.
 """
 
@@ -115,13 +115,13 @@ class LocalCluster:
     """A throwaway PostgreSQL cluster on a free port (as root, the server runs as postgres/nobody)."""
 
     def __init__(self) -> None:
-        from config.localdb import _find_bindir, _server_user
+        from config.localdb import find_bindir, server_user
 
-        bindir = _find_bindir()
+        bindir = find_bindir()
         if bindir is None:
             raise RuntimeError("no PostgreSQL binaries (initdb, pg_ctl) found on this machine")
         self.bindir = bindir
-        self.user = _server_user()
+        self.user = server_user()
         self.root = Path(tempfile.mkdtemp(prefix="callcoach-rel-pg-", dir="/var/tmp"))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
@@ -132,9 +132,9 @@ class LocalCluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *cmd: str) -> None:
-        from config.localdb import _run
+        from config.localdb import run
 
-        _run([str(self.bindir / cmd[0]), *cmd[1:]], self.user)
+        run([str(self.bindir / cmd[0]), *cmd[1:]], self.user)
 
     def init(self) -> LocalCluster:
         self.root.chmod(0o755)

@@ -1,14 +1,15 @@
-"""Serve the MCP tools: `--transport stdio --user EMAIL` for Claude Desktop, `--transport http` for clients with
-bearer tokens (see `mcp_token`)."""
+"""Serve the MCP tools: `--transport stdio --user EMAIL` for Claude Desktop on this machine, `--transport http` for
+laptops (OAuth sign-in through SSO, or bearer tokens from `mcp_token`; see mcp_bridge.auth)."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from core.errors import NotFound
+from core.errors import ApplicationError, NotFound
 from core.selectors import user_get_by_email
-from mcp_bridge.permissions import ApiTokenVerifier
+from mcp_bridge.auth import remote_auth
 from mcp_bridge.server import build_server
 
 
@@ -36,5 +37,10 @@ class Command(BaseCommand):
             raise CommandError("--user applies to stdio only; over HTTP each bearer token maps to its own user.")
         if not 0 < port < 65536:
             raise CommandError(f"--port must be 1–65535, got {port}.")
-        self.stderr.write(f"MCP over streamable HTTP on http://{host}:{port}/mcp (bearer tokens: manage.py mcp_token)")
-        build_server(auth=ApiTokenVerifier()).run(transport="http", host=host, port=port, show_banner=False)
+        sign_in = "OAuth via SSO and bearer tokens" if settings.SSO_ENABLED else "bearer tokens: manage.py mcp_token"
+        self.stderr.write(f"MCP over streamable HTTP on http://{host}:{port}/mcp ({sign_in})")
+        try:
+            auth = remote_auth()
+        except (ImproperlyConfigured, ApplicationError) as exc:
+            raise CommandError(str(getattr(exc, "message", exc))) from None
+        build_server(auth=auth).run(transport="http", host=host, port=port, show_banner=False)

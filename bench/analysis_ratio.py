@@ -1,0 +1,183 @@
+"""Bench: what Claude bills for a call's input, divided by the RAW transcript, warm and cold prompt cache.
+
+    .venv/bin/python bench/analysis_ratio.py [--keep]
+
+Runs the real pipeline (analysis_for_call, the real `anthropic` SDK over HTTP) against the fake Messages API
+(tests/fakes/anthropic_server.py, which bills prompt caching by Anthropic's rules) in a throwaway database, with the
+shipped knowledge base, on calls built for this bench (bench/_ratio_calls.py). Writes
+bench/results/analysis_ratio.json. Definitions (the same ⌈chars ÷ 4⌉ estimator on both sides):
+- raw transcript tokens = ⌈characters of the sentence text ÷ 4⌉ (= gong_transcript.token_count);
+- billed input equivalent = input + cache writes × 1.25 (5-minute TTL) or × 2 (1-hour TTL) + cache reads × 0.1,
+  summed over every paid request of the analysis (all chunks; the free count request excluded);
+- ratio = billed input equivalent ÷ raw transcript tokens;
+- warm = the prompt prefix is already cached (an earlier analysis wrote it); cold = the fake's cache is empty,
+  as after the cache expired (the case at a few calls an hour with a 5-minute cache);
+- short call $ = input-side dollars per call at Sonnet 4.5 list prices ($3/MTok input; 5m writes $3.75, 1h
+  writes $6, reads $0.30): (input + cache writes + cache reads), the mean over the short calls.
+Output tokens are reported, but the fake's answers are not a model's, so their size is no target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._db import bench_database_create, bench_database_drop  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "analysis_ratio.json"
+SONNET_45 = "claude-sonnet-4-5"
+SHORT_CALLS = 6
+GOALS = {"call_30k_warm": 1.05, "call_30k_cold": 1.30, "workshop_warm": 1.10, "short_call_warm_usd": 0.003}
+
+
+def _bench_db() -> str:
+    """Named after the configured database, so helpers sharing a server do not drop each other's bench."""
+    from config.env import database_url, parse_database_url
+
+    name = parse_database_url(os.environ.get("DATABASE_URL") or database_url())["NAME"]
+    return f"{name}_bench_ratio"[:60]
+
+
+def _usage(rows):
+    from analysis.pricing import TokenUsage
+
+    total = TokenUsage()
+    for row in rows:
+        total = total + TokenUsage(
+            row.input_tokens,
+            row.output_tokens,
+            row.cache_write_tokens,
+            row.cache_read_tokens,
+            row.cache_write_tokens if row.cache_ttl == "1h" else 0,
+        )
+    return total
+
+
+def measure(call, *, cold: bool, fake) -> dict:
+    """Analyse `call` afresh (force: a result-cache hit would cost nothing) and read its requests from the ledger."""
+    from dataclasses import replace
+
+    from analysis.models import ApiCall, ApiCallStatus, ApiPurpose
+    from analysis.pricing import cost_usd
+    from analysis.services import analysis_for_call
+
+    if cold:
+        fake.cache_clear()
+    outcome = analysis_for_call(call_id=call.pk, force=True)
+    assert outcome.status == "succeeded", outcome
+    rows = list(
+        ApiCall.objects.filter(run_id=outcome.run_id, status=ApiCallStatus.OK).exclude(purpose=ApiPurpose.TOKEN_COUNT)
+    )
+    usage = _usage(rows)
+    raw = call.transcript.token_count
+    input_side = cost_usd(model=SONNET_45, usage=replace(usage, output_tokens=0))
+    return {
+        "raw_transcript_tokens": raw,
+        "requests": len(rows),
+        "cache_ttl": sorted({row.cache_ttl for row in rows}),
+        "input_tokens": usage.input_tokens,
+        "cache_write_tokens": usage.cache_write_tokens,
+        "cache_read_tokens": usage.cache_read_tokens,
+        "output_tokens": usage.output_tokens,
+        "billed_input_equivalent": round(usage.billed_input_equivalent),
+        "ratio": round(usage.billed_input_equivalent / raw, 3),
+        "input_side_usd_sonnet_4_5": float(input_side),
+        "cost_usd_sonnet_4_5_with_output": float(cost_usd(model=SONNET_45, usage=usage)),
+    }
+
+
+def rendered_tokens(call) -> dict:
+    from analysis.services.context import analysis_input_build
+
+    inp = analysis_input_build(call_id=call.pk)
+    return {"rendered_transcript_tokens": sum(line.tokens for line in inp.lines), "lines": len(inp.lines)}
+
+
+def scenarios(fake) -> dict:
+    from bench._ratio_calls import sales_call, short_call, workshop_call
+
+    results = {}
+    warmup = short_call(seed=900)
+    call_30k, workshop = sales_call(raw_tokens=30_000, seed=11), workshop_call()
+    for name, call in (("call_30k", call_30k), ("workshop", workshop)):
+        results[f"{name}_cold"] = {**measure(call, cold=True, fake=fake), **rendered_tokens(call)}
+        measure(warmup, cold=False, fake=fake)  # the prefix is cached again, by another call
+        results[f"{name}_warm"] = {**measure(call, cold=False, fake=fake), **rendered_tokens(call)}
+    shorts = [short_call(seed=seed) for seed in range(SHORT_CALLS)]
+    for label, cold in (("warm", False), ("cold", True)):
+        measure(warmup, cold=False, fake=fake)
+        runs = [measure(call, cold=cold, fake=fake) for call in shorts]
+        results[f"short_call_{label}"] = {
+            "calls": len(runs),
+            "raw_transcript_tokens_mean": round(statistics.mean(r["raw_transcript_tokens"] for r in runs)),
+            "input_side_usd_mean": round(statistics.mean(r["input_side_usd_sonnet_4_5"] for r in runs), 5),
+            "ratio_mean": round(statistics.mean(r["ratio"] for r in runs), 3),
+            "per_call": runs,
+        }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+    name = _bench_db()
+    bench_database_create(name)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tests.factories.analysis import knowledge_seed
+    from tests.fakes.anthropic_server import FakeAnthropic
+
+    knowledge_seed()
+    fake = FakeAnthropic().start()
+    fake.answer_size = "full"
+    settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.ANALYZER = "bench", fake.url, "claude"
+    settings.CLAUDE_MODEL = SONNET_45
+    settings.ANALYSIS_MONTHLY_BUDGET_USD = 0.0
+    started = time.monotonic()
+    try:
+        results = scenarios(fake)
+    finally:
+        fake.stop()
+        if not args.keep:
+            bench_database_drop(name)
+    figures = {
+        "call_30k_warm": results["call_30k_warm"]["ratio"],
+        "call_30k_cold": results["call_30k_cold"]["ratio"],
+        "workshop_warm": results["workshop_warm"]["ratio"],
+        "workshop_cold": results["workshop_cold"]["ratio"],
+        "short_call_warm_usd": results["short_call_warm"]["input_side_usd_mean"],
+        "short_call_cold_usd": results["short_call_cold"]["input_side_usd_mean"],
+    }
+    out = {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_1m": os.getloadavg()[0],
+        "seconds": round(time.monotonic() - started, 1),
+        "definitions": __doc__.split("Definitions", 1)[1].split("Output tokens")[0].strip(),
+        "chunk_tokens": settings.ANALYSIS_CHUNK_TOKENS,
+        "chunk_overlap": settings.ANALYSIS_CHUNK_OVERLAP,
+        "figures": figures,
+        "goals": GOALS,
+        "pass": {key: figures[key] <= goal for key, goal in GOALS.items()},
+        **results,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
+    print(json.dumps({"figures": figures, "pass": out["pass"]}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+import sys
+
+from config.localdb import main
+
+sys.exit(main(sys.argv))
