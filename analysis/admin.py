@@ -43,6 +43,6 @@ class ApiCallAdmin(ReadOnlyModelAdmin):
         "cost_usd",
         "latency_ms",
     ]
-    list_filter = ["purpose", "status", "mode", "model"]
+    list_filter = ["purpose", "status", "mode", "model", "pii_redacted"]
     search_fields = ["call_id", "request_id", "batch_id"]
     date_hierarchy = "created_at"

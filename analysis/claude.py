@@ -84,10 +84,24 @@ def claude_client() -> anthropic.Anthropic:
     )
 
 
-def output_format(model_cls) -> dict:
+def _untitled(schema):
+    """The schema without pydantic's `title`s: they repeat every field name and are no instruction."""
+    if isinstance(schema, dict):
+        return {k: _untitled(v) for k, v in schema.items() if not (k == "title" and isinstance(v, str))}
+    if isinstance(schema, list):
+        return [_untitled(item) for item in schema]
+    return schema
+
+
+def output_schema(model_cls) -> dict:
+    """The JSON schema sent as the structured-output format (what `messages.parse` would send, minus titles)."""
     import anthropic
 
-    return {"format": {"type": "json_schema", "schema": anthropic.transform_schema(model_cls)}}
+    return _untitled(anthropic.transform_schema(model_cls))
+
+
+def output_format(model_cls) -> dict:
+    return {"format": {"type": "json_schema", "schema": output_schema(model_cls)}}
 
 
 def usage_from(usage) -> TokenUsage:

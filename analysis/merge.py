@@ -1,51 +1,27 @@
 """Merging per-chunk results of one long call into one result per speaker (deterministic, no extra request).
 
-The rule, per speaker and dimension:
-- score: the evidence-weighted mean of the chunks' scores, weight = 1 + verified evidence quotes in that chunk,
-  rounded half up; chunks that said N/A do not vote; N/A only when every chunk says N/A.
-- evidence: the union, de-duplicated by (turn, normalized quote) — the 20 % overlap shows the same lines to two
-  chunks — in transcript order.
-- rationale: the heaviest chunk's; criteria_met: the union; criteria_missed: the union minus anything met.
-Per speaker: strengths / improvements in chunk order, de-duplicated, at most 3; key moments de-duplicated by
-start time, at most 3; product errors de-duplicated by what was said; summaries joined in order.
+A behaviour happens somewhere in a call (discovery early, next steps late): averaging chunk scores would drag it
+down in every part where it could not happen. So the merge works on criteria, then recomputes the dimension:
+- per criterion: met in any part → met, at the best level among the parts that met it; otherwise missed in a
+  part that could show it → missed, at the (rounded half up) mean level of those parts; otherwise n_a. A part
+  marks a criterion n_a when it gave no occasion for it (the instructions say so), so absence never votes.
+- evidence: the parts' quotes that back the merged status (met parts for met, missed parts for missed),
+  de-duplicated by (turn, normalized quote) — the overlap shows the same lines to two parts — at most 2.
+- the dimension's score, cap and N/A: computed from the merged criteria by analysis.scoring, as for a whole call.
+- rationale: the rationale of the part that assessed the most criteria.
+Per speaker: summary = the summary of the part that assessed the most criteria, at most 40 words; strengths and
+improvements de-duplicated, at most 3; key moments by importance (each part lists its most important first, so
+rank 1 of every part comes before any rank 2), at most 3; product errors de-duplicated by what was said.
 """
 
 from __future__ import annotations
 
-import math
-
 from analysis.quotes import normalize
-from analysis.results import overall
-from analysis.schemas import DimensionResult, SpeakerResult
+from analysis.results import dimension_result, overall, words_cap
+from analysis.schemas import CriterionResult, DimensionResult, SpeakerResult
+from analysis.scoring import round_half_up
 
-
-def _round_half_up(value: float) -> int:
-    return math.floor(value + 0.5)
-
-
-def dimension_merge(parts: list[DimensionResult]) -> DimensionResult:
-    scored = [(part, 1 + len(part.evidence)) for part in parts if part.score is not None]
-    score = None
-    if scored:
-        score = _round_half_up(sum(p.score * w for p, w in scored) / sum(w for _, w in scored))
-    heaviest = max(scored, key=lambda pw: pw[1])[0] if scored else parts[0]
-    evidence, seen = [], set()
-    for item in sorted((e for p in parts for e in p.evidence), key=lambda e: (e.start_ms, e.turn_index)):
-        key = (item.turn_index, normalize(item.quote))
-        if key not in seen:
-            seen.add(key)
-            evidence.append(item)
-    met = list(dict.fromkeys(k for p in parts for k in p.criteria_met))
-    missed = [k for k in dict.fromkeys(k for p in parts for k in p.criteria_missed) if k not in met]
-    return DimensionResult(
-        dimension=parts[0].dimension,
-        score=score,
-        rationale=heaviest.rationale,
-        evidence=evidence,
-        criteria_met=met,
-        criteria_missed=missed,
-        rubric_version_id=parts[0].rubric_version_id,
-    )
+MAX_EVIDENCE = 2
 
 
 def _unique(items, key, limit: int | None = None) -> list:
@@ -58,30 +34,76 @@ def _unique(items, key, limit: int | None = None) -> list:
     return out[:limit] if limit else out
 
 
-def speaker_merge(parts: list[SpeakerResult]) -> SpeakerResult:
+def criterion_merge(parts: list[CriterionResult]) -> CriterionResult:
+    """One criterion judged in several parts → one judgement (see the module docstring)."""
+    met = [p for p in parts if p.status == "met" and p.level is not None]
+    missed = [p for p in parts if p.status == "missed" and p.level is not None]
+    if met:
+        status, level, backing = "met", max(p.level for p in met), met
+    elif missed:
+        status, level, backing = "missed", round_half_up(sum(p.level for p in missed) / len(missed)), missed
+    else:
+        status, level, backing = "n_a", None, []
+    evidence = _unique(
+        sorted((e for p in backing for e in p.evidence), key=lambda e: (e.start_ms, e.turn_index)),
+        key=lambda e: (e.turn_index, normalize(e.quote)),
+        limit=MAX_EVIDENCE,
+    )
+    return parts[0].model_copy(update={"status": status, "level": level, "evidence": evidence})
+
+
+def _assessed(dimension: DimensionResult) -> int:
+    return sum(c.status != "n_a" for c in dimension.criteria)
+
+
+def dimension_merge(parts: list[DimensionResult], *, rubric, product_errors: int) -> DimensionResult:
+    """One dimension's parts → the dimension recomputed from merged criteria."""
+    by_key: dict[str, list[CriterionResult]] = {}
+    for part in parts:
+        for criterion in part.criteria:
+            by_key.setdefault(criterion.key, []).append(criterion)
+    criteria = [criterion_merge(judged) for judged in by_key.values()]
+    fullest = max(parts, key=_assessed)
+    return dimension_result(
+        name=parts[0].dimension,
+        rubric=rubric,
+        criteria=criteria,
+        rationale=fullest.rationale,
+        product_errors=product_errors,
+        version_id=parts[0].rubric_version_id,
+    )
+
+
+def _moments_by_importance(parts: list[SpeakerResult]) -> list:
+    ranked = [(rank, number, m) for number, p in enumerate(parts) for rank, m in enumerate(p.key_moments)]
+    return [m for _, _, m in sorted(ranked, key=lambda item: (item[0], item[1]))]
+
+
+def speaker_merge(parts: list[SpeakerResult], *, snapshot=None) -> SpeakerResult:
     """One speaker's chunk results (in chunk order) → one result."""
     first = parts[0]
-    names = [d.dimension for d in first.dimensions]
-    dimensions = [dimension_merge([next(d for d in p.dimensions if d.dimension == n) for p in parts]) for n in names]
+    errors = _unique([e for p in parts for e in p.product_errors], key=lambda e: normalize(e.said))
+    dimensions = []
+    for name in [d.dimension for d in first.dimensions]:
+        rubric = snapshot.rubrics.get(name) if snapshot is not None else None
+        dims = [next(d for d in p.dimensions if d.dimension == name) for p in parts]
+        dimensions.append(dimension_merge(dims, rubric=rubric, product_errors=len(errors)))
+    fullest = max(parts, key=lambda p: sum(_assessed(d) for d in p.dimensions))
     return first.model_copy(
         update={
             "dimensions": dimensions,
             "overall_score": overall(dimensions),
-            "summary": " ".join(_unique([p.summary for p in parts if p.summary], key=str)),
+            "summary": words_cap(fullest.summary, 40),
             "strengths": _unique([s for p in parts for s in p.strengths], key=normalize, limit=3),
             "improvements": _unique([s for p in parts for s in p.improvements], key=normalize, limit=3),
-            "key_moments": _unique(
-                sorted((m for p in parts for m in p.key_moments), key=lambda m: m.start_ms),
-                key=lambda m: m.start_ms,
-                limit=3,
-            ),
-            "product_errors": _unique([e for p in parts for e in p.product_errors], key=lambda e: normalize(e.said)),
+            "key_moments": _unique(_moments_by_importance(parts), key=lambda m: m.start_ms, limit=3),
+            "product_errors": errors,
         }
     )
 
 
-def results_merge(chunks: list[list[SpeakerResult]]) -> list[SpeakerResult]:
+def results_merge(chunks: list[list[SpeakerResult]], *, snapshot=None) -> list[SpeakerResult]:
     """Per-chunk speaker lists (same speakers, same order) → merged speakers."""
     if len(chunks) == 1:
         return chunks[0]
-    return [speaker_merge([chunk[i] for chunk in chunks]) for i in range(len(chunks[0]))]
+    return [speaker_merge([chunk[i] for chunk in chunks], snapshot=snapshot) for i in range(len(chunks[0]))]

@@ -118,6 +118,10 @@ class ApiCall(models.Model):
     price_source = models.CharField(max_length=40, blank=True)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
     attempt = models.PositiveSmallIntegerField(default=1)
+    # PII redaction (analysis/redaction.py): whether the request's transcript was redacted, and how many spans of
+    # each kind ({"email": 2, "phone": 1}); never the spans themselves.
+    pii_redacted = models.BooleanField(default=False)
+    pii_spans = models.JSONField(default=dict, blank=True)
 
     class Meta:
         db_table = "analysis_api_call"

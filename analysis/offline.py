@@ -2,26 +2,42 @@
 
 It reads the rubric's observable indicators: a positive or negative indicator is observed when one of its
 keywords occurs in one of the speaker's sentences (normalized text), or when its stat (computed from
-timestamps) falls in its range. Per criterion, p positive and n negative observations give
-score = 1 + 4·p / (p + n + 0.5) (rounded half up; no observation → not scored); a dimension is the
-criterion-weighted mean, N/A when no criterion was observed. Evidence quotes are the real sentences that
-matched. A negative product-knowledge observation is reported as a product error. Results say `offline`.
+timestamps) falls in its range. Per criterion, p positive and n negative observations give its level
+1 + 4·p / (p + n + 0.5) (rounded half up), status met at level 3 or more, missed below; no observation → n_a.
+The dimension is then computed by analysis.scoring from those criteria, exactly as for Claude's answer (weights,
+caps, N/A). Evidence quotes are the real sentences that matched. A negative product-knowledge observation is a
+product error only when a product document states the correction (a line naming the same words as "wrong:"):
+the correct fact is always the document's words, never made up. Results say `offline`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 from analysis.quotes import normalize
-from analysis.results import overall
-from analysis.schemas import CallAnalysisResult, DimensionResult, Evidence, Moment, ProductError, SpeakerResult
+from analysis.results import dimension_result, overall
+from analysis.schemas import (
+    CallAnalysisResult,
+    CriterionResult,
+    DimensionResult,
+    Evidence,
+    Moment,
+    ProductError,
+    SpeakerResult,
+)
+from analysis.scoring import SCORING_CONTRACT, round_half_up
 from knowledgebase.dimensions import DIMENSIONS
 
 OFFLINE_MODEL = "offline-keyword-v1"
-OFFLINE_VERSION = "offline-1"
-_WORD = re.compile(r"[a-z0-9]{4,}")
+# The offline analyzer's code is its prompt: its version is a hash of this module and the scoring rules.
+OFFLINE_MODULES = ("analysis.offline", "analysis.scoring", "analysis.schemas")
+
+
+def offline_version() -> str:
+    from analysis.prompts import module_digest
+
+    return f"offline-2-{module_digest(OFFLINE_MODULES)[:12]}"
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,7 @@ class _Hit:
     indicator: dict
     positive: bool
     sentence: _Sentence | None  # None for a stat observation
+    keyword: str = ""  # the normalized keyword that matched
 
 
 def _sentences(turns: list[dict], speaker_id: str) -> list[_Sentence]:
@@ -49,25 +66,26 @@ def _sentences(turns: list[dict], speaker_id: str) -> list[_Sentence]:
     ]
 
 
-def _observed(indicator: dict, sentences: list[_Sentence], stats: dict) -> list[_Sentence | None]:
-    hits: list[_Sentence | None] = []
-    keywords = [f" {normalize(k)} " for k in indicator.get("keywords") or [] if normalize(k)]
+def _observed(indicator: dict, sentences: list[_Sentence], stats: dict) -> list[tuple[_Sentence | None, str]]:
+    hits: list[tuple[_Sentence | None, str]] = []
+    keywords = [normalize(k) for k in indicator.get("keywords") or [] if normalize(k)]
     for sentence in sentences:
-        if any(keyword in sentence.norm for keyword in keywords):
-            hits.append(sentence)
+        matched = next((keyword for keyword in keywords if f" {keyword} " in sentence.norm), None)
+        if matched is not None:
+            hits.append((sentence, matched))
     stat = indicator.get("stat")
     value = stats.get(stat) if stat else None
     if value is not None:
         low, high = indicator.get("stat_min"), indicator.get("stat_max")
         if (low is None or value >= low) and (high is None or value <= high):
-            hits.append(None)
+            hits.append((None, ""))
     return hits
 
 
-def _score(positive: int, negative: int) -> int | None:
+def _level(positive: int, negative: int) -> int | None:
     if positive + negative == 0:
         return None
-    return math.floor(1 + 4 * positive / (positive + negative + 0.5) + 0.5)
+    return round_half_up(1 + 4 * positive / (positive + negative + 0.5))
 
 
 def _evidence(hits: list[_Hit], speaker, limit: int = 3) -> list[Evidence]:
@@ -87,72 +105,96 @@ def _evidence(hits: list[_Hit], speaker, limit: int = 3) -> list[Evidence]:
     return out[:limit]
 
 
-def _doc_for(text: str, documents) -> str:
-    words = set(_WORD.findall(text.lower()))
-    best = max(documents, key=lambda d: len(words & set(_WORD.findall(d.body.lower()))), default=None)
-    return best.key if best else ""
+_WRONG = re.compile(r"\bwrong:\s*(.+)$", re.I)
 
 
-def dimension_offline(rubric, sentences, stats, speaker) -> tuple[DimensionResult, list[_Hit]]:
+def documented_correction(keyword: str, documents) -> tuple[str, str] | None:
+    """(doc_key, correct fact) when a product document names `keyword` as wrong and states the correction on the
+    same line (`"…" — wrong: <fact>`); None otherwise: then there is no documented fact to set against it."""
+    if not keyword:
+        return None
+    for document in documents:
+        for line in document.body.splitlines():
+            match = _WRONG.search(line)
+            if match and f" {keyword} " in f" {normalize(line[: match.start()])} ":
+                return document.key, match.group(1).strip()
+    return None
+
+
+def dimension_offline(
+    rubric, sentences, stats, speaker, *, product_errors: int = 0
+) -> tuple[DimensionResult, list[_Hit]]:
     hits: list[_Hit] = []
-    weighted, weights, met, missed = 0.0, 0, [], []
+    criteria = []
     for criterion in rubric.content.get("criteria", []):
         mine = [
-            _Hit(criterion, ind, True, s)
+            _Hit(criterion, ind, True, s, k)
             for ind in criterion.get("positive_indicators", [])
-            for s in _observed(ind, sentences, stats)
+            for s, k in _observed(ind, sentences, stats)
         ]
         mine += [
-            _Hit(criterion, ind, False, s)
+            _Hit(criterion, ind, False, s, k)
             for ind in criterion.get("negative_indicators", [])
-            for s in _observed(ind, sentences, stats)
+            for s, k in _observed(ind, sentences, stats)
         ]
         hits += mine
-        score = _score(sum(h.positive for h in mine), sum(not h.positive for h in mine))
-        if score is None:
-            continue
-        weighted += score * criterion["weight"]
-        weights += criterion["weight"]
-        (met if score >= 4 else missed if score <= 2 else []).append(criterion["key"])
-    score = math.floor(weighted / weights + 0.5) if weights else None
+        positive = sum(h.positive for h in mine)
+        level = _level(positive, len(mine) - positive)
+        ordered = sorted(mine, key=lambda h: h.positive, reverse=level is not None and level >= 3)
+        criteria.append(
+            CriterionResult(
+                key=criterion["key"],
+                name=criterion.get("name", ""),
+                weight=criterion["weight"],
+                status="n_a" if level is None else "met" if level >= 3 else "missed",
+                level=level,
+                evidence=_evidence(ordered, speaker, limit=2),
+            )
+        )
     positive, negative = sum(h.positive for h in hits), sum(not h.positive for h in hits)
-    ordered = sorted(hits, key=lambda h: h.positive, reverse=score is not None and score >= 3)
     rationale = (
         f"Offline keyword baseline: {positive} positive and {negative} negative rubric indicators observed."
         if hits
         else "Offline keyword baseline: no rubric indicator observed (N/A)."
     )
-    result = DimensionResult(
-        dimension=rubric.dimension,
-        score=score,
+    result = dimension_result(
+        name=rubric.dimension,
+        rubric=rubric,
+        criteria=criteria,
         rationale=rationale,
-        evidence=_evidence(ordered, speaker),
-        criteria_met=met,
-        criteria_missed=missed,
-        rubric_version_id=rubric.version_id,
+        product_errors=product_errors,
+        version_id=rubric.version_id,
     )
     return result, hits
 
 
+def _product_errors(rubric, sentences, stats, documents) -> list[ProductError]:
+    """Negative product-knowledge observations that a document corrects (see documented_correction)."""
+    errors, seen = [], set()
+    for criterion in rubric.content.get("criteria", []):
+        for indicator in criterion.get("negative_indicators", []):
+            for sentence, keyword in _observed(indicator, sentences, stats):
+                correction = documented_correction(keyword, documents) if sentence is not None else None
+                if correction and sentence.start_ms not in seen:
+                    seen.add(sentence.start_ms)
+                    errors.append(
+                        ProductError(
+                            said=sentence.text, correct=correction[1], doc_key=correction[0], start_ms=sentence.start_ms
+                        )
+                    )
+    return sorted(errors, key=lambda e: e.start_ms or 0)
+
+
 def speaker_offline(*, speaker, turns, stats: dict, snapshot, documents) -> SpeakerResult:
     sentences = _sentences(turns, speaker.speaker_id)
+    errors = _product_errors(snapshot.rubrics["product_knowledge"], sentences, stats, documents)
     dimensions, all_hits = [], []
     for name in DIMENSIONS:
-        result, hits = dimension_offline(snapshot.rubrics[name], sentences, stats, speaker)
+        result, hits = dimension_offline(snapshot.rubrics[name], sentences, stats, speaker, product_errors=len(errors))
         dimensions.append(result)
         all_hits += [(name, h) for h in hits]
     good = [h for _, h in all_hits if h.positive]
     bad = [h for _, h in all_hits if not h.positive]
-    errors = [
-        ProductError(
-            said=h.sentence.text,
-            correct=h.indicator["text"],
-            doc_key=_doc_for(h.indicator["text"] + " " + h.sentence.text, documents),
-            start_ms=h.sentence.start_ms,
-        )
-        for name, h in all_hits
-        if name == "product_knowledge" and not h.positive and h.sentence
-    ]
     moments = [
         Moment(
             start_ms=h.sentence.start_ms,
@@ -205,9 +247,10 @@ def offline_analyze(*, inp) -> CallAnalysisResult:
     verified = sum(len(d.evidence) for s in speakers for d in s.dimensions)
     return CallAnalysisResult(
         call_id=inp.call.pk,
+        contract=SCORING_CONTRACT,
         analyzer="offline",
         model=OFFLINE_MODEL,
-        prompt_version=OFFLINE_VERSION,
+        prompt_version=offline_version(),
         speakers=speakers,
         call_stats=inp.stats.get("call", {}),
         chunk_count=1,

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.quotes import TranscriptIndex, normalize
-from analysis.schemas import DimensionResult, Evidence, LlmAnalysis, LlmSpeaker, Moment, ProductError, SpeakerResult
+from analysis.schemas import (
+    CriterionResult,
+    DimensionResult,
+    Evidence,
+    LlmAnalysis,
+    LlmDimension,
+    LlmSpeaker,
+    Moment,
+    ProductError,
+    SpeakerResult,
+)
+from analysis.scoring import Judged, dimension_score, judged_level, overall_score
 from knowledgebase.dimensions import DIMENSIONS
 
 
@@ -15,24 +26,23 @@ class Verification:
     dropped: int = 0
 
 
+def words_cap(text: str, limit: int) -> str:
+    """At most `limit` words (an answer over its word cap is cut, with an ellipsis)."""
+    words = (text or "").split()
+    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
 def overall(dimensions: list[DimensionResult]) -> float | None:
     """Mean of the scored (non-N/A) dimensions, equal weights."""
-    scores = [d.score for d in dimensions if d.score is not None]
-    return round(sum(scores) / len(scores), 2) if scores else None
+    return overall_score([d.score for d in dimensions])
 
 
 def answer_check(answer: LlmAnalysis, *, speaker_ids: list[str]) -> None:
-    """Raise ValueError when the answer leaves out a speaker it was asked to score, or a dimension of one (a
-    dimension without enough evidence must still be there, as null: N/A is an answer, a gap is not)."""
+    """Raise ValueError when the answer leaves out a speaker it was asked to score (the schema already makes
+    every dimension and criterion key one of the rubric's; a criterion left out counts as n_a)."""
     missing = sorted(set(speaker_ids) - {speaker.speaker_id for speaker in answer.speakers})
     if missing:
         raise ValueError(f"speakers missing from the answer: {', '.join(missing)}")
-    for speaker in answer.speakers:
-        if speaker.speaker_id not in speaker_ids:
-            continue
-        absent = [d for d in DIMENSIONS if d not in {dimension.dimension for dimension in speaker.dimensions}]
-        if absent:
-            raise ValueError(f"speaker {speaker.speaker_id}: dimensions missing from the answer: {', '.join(absent)}")
 
 
 def _evidence(quotes, *, speaker, index: TranscriptIndex, tally: Verification) -> list[Evidence]:
@@ -58,9 +68,77 @@ def _evidence(quotes, *, speaker, index: TranscriptIndex, tally: Verification) -
     return out
 
 
-def _criteria_keys(snapshot, dimension: str) -> set[str] | None:
-    rubric = snapshot.rubrics.get(dimension) if snapshot else None
-    return {c["key"] for c in rubric.content.get("criteria", [])} if rubric else None
+MAX_EVIDENCE = 2
+
+
+def _criteria(dim: LlmDimension | None, rubric, *, speaker, index: TranscriptIndex, tally) -> list[CriterionResult]:
+    """The rubric's criteria in rubric order, each as the model judged it (n_a when it left one out)."""
+    answered: dict[str, object] = {}
+    for item in dim.criteria if dim else []:
+        answered.setdefault(item.key, item)  # a repeated key: the first answer counts
+    out = []
+    for criterion in rubric.content.get("criteria", []) if rubric else []:
+        item = answered.get(criterion["key"])
+        status = item.status if item else "n_a"
+        level = judged_level(status, item.level if item else None)
+        out.append(
+            CriterionResult(
+                key=criterion["key"],
+                name=criterion.get("name", ""),
+                weight=criterion.get("weight", 0),
+                status=status if level is not None else "n_a",
+                level=level,
+                evidence=_evidence(item.evidence[:MAX_EVIDENCE], speaker=speaker, index=index, tally=tally)
+                if item
+                else [],
+            )
+        )
+    return out
+
+
+def dimension_result(
+    *, name: str, rubric, criteria: list[CriterionResult], rationale: str, product_errors: int, version_id
+) -> DimensionResult:
+    """A dimension computed from its criteria (analysis.scoring); also used by the chunk merge."""
+    # Without the rubric (a test, a run whose rubric is gone) the criteria's own stored weights still count.
+    fallback = {"criteria": [{"key": c.key, "name": c.name, "weight": c.weight} for c in criteria]}
+    computed = dimension_score(
+        rubric=rubric.content if rubric else fallback,
+        judged=[Judged(c.key, c.status, c.level) for c in criteria],
+        product_errors=product_errors,
+    )
+    evidence, seen = [], set()
+    for item in (e for c in criteria for e in c.evidence):
+        if (item.turn_index, normalize(item.quote)) not in seen:
+            seen.add((item.turn_index, normalize(item.quote)))
+            evidence.append(item)
+    return DimensionResult(
+        dimension=name,
+        score=computed.score,
+        rationale=rationale,
+        evidence=sorted(evidence, key=lambda e: (e.start_ms, e.turn_index)),
+        criteria_met=[c.key for c in criteria if c.status == "met"],
+        criteria_missed=[c.key for c in criteria if c.status == "missed"],
+        criteria=criteria,
+        cap_reason=computed.cap_reason,
+        rubric_version_id=version_id,
+    )
+
+
+def _product_errors(llm, *, speaker, index: TranscriptIndex, tally: Verification, snapshot) -> list[ProductError]:
+    """Verified product errors: the wrong words located in the speaker's turns, and the correct fact from a
+    product document the prompt contained (an error citing no known document is not a product error)."""
+    known = {doc.key for doc in snapshot.documents} if snapshot is not None else None
+    errors = []
+    for error in llm.product_errors if llm else []:
+        if known is not None and error.doc_key not in known:
+            continue
+        found = _evidence([error.said], speaker=speaker, index=index, tally=tally)
+        if found:
+            errors.append(
+                ProductError(said=error.said, correct=error.correct, doc_key=error.doc_key, start_ms=found[0].start_ms)
+            )
+    return errors
 
 
 def speaker_result(
@@ -74,27 +152,23 @@ def speaker_result(
     snapshot=None,
 ) -> SpeakerResult:
     """One speaker's verified result (a speaker the model left out gets N/A everywhere)."""
-    by_dimension = {d.dimension: d for d in (llm.dimensions if llm else [])}
+    errors = _product_errors(llm, speaker=speaker, index=index, tally=tally, snapshot=snapshot)
     dimensions = []
     for name in DIMENSIONS:
-        dim = by_dimension.get(name)
-        known = _criteria_keys(snapshot, name)
-
-        def keep(keys, known=known):
-            return [k for k in dict.fromkeys(keys) if known is None or k in known]
-
+        dim = getattr(llm.dimensions, name) if llm else None
+        rubric = snapshot.rubrics.get(name) if snapshot else None
+        criteria = _criteria(dim, rubric, speaker=speaker, index=index, tally=tally)
         dimensions.append(
-            DimensionResult(
-                dimension=name,
-                score=dim.score if dim else None,
-                rationale=dim.rationale if dim else "Not scored in the answer.",
-                evidence=_evidence(dim.quotes, speaker=speaker, index=index, tally=tally) if dim else [],
-                criteria_met=keep(dim.criteria_met) if dim else [],
-                criteria_missed=keep(dim.criteria_missed) if dim else [],
-                rubric_version_id=rubric_versions.get(name),
+            dimension_result(
+                name=name,
+                rubric=rubric,
+                criteria=criteria,
+                rationale=words_cap(dim.rationale, 40) if dim else "Not scored in the answer.",
+                product_errors=len(errors),
+                version_id=rubric_versions.get(name),
             )
         )
-    moments, errors = [], []
+    moments = []
     for moment in llm.key_moments if llm else []:
         found = _evidence([moment.quote], speaker=speaker, index=index, tally=tally)
         if found:
@@ -107,12 +181,6 @@ def speaker_result(
                     kind=moment.kind,
                 )
             )
-    for error in llm.product_errors if llm else []:
-        found = _evidence([error.said], speaker=speaker, index=index, tally=tally)
-        if found:
-            errors.append(
-                ProductError(said=error.said, correct=error.correct, doc_key=error.doc_key, start_ms=found[0].start_ms)
-            )
     return SpeakerResult(
         speaker_id=speaker.speaker_id,
         name=speaker.name,
@@ -120,7 +188,7 @@ def speaker_result(
         user_id=speaker.user_id,
         role=speaker.role,
         overall_score=overall(dimensions),
-        summary=llm.summary if llm else "",
+        summary=words_cap(llm.summary, 40) if llm else "",
         strengths=(llm.strengths if llm else [])[:3],
         improvements=(llm.improvements if llm else [])[:3],
         key_moments=moments[:3],

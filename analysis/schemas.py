@@ -9,9 +9,10 @@ Two families:
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from knowledgebase.dimensions import DIMENSIONS
 
@@ -20,30 +21,38 @@ assert set(DimensionName.__args__) == set(DIMENSIONS)  # one source of truth: kn
 
 
 # --- What Claude returns -------------------------------------------------------------------------------------
+# Field order is the order the model writes in: per criterion the evidence first, then met / missed / n_a, then
+# the level from the anchors — so it commits to a level after looking, not before. The request's schema is built
+# per request (answer_model) with criterion keys and speaker ids narrowed to enums of the rubric's own keys and
+# the call's speakers; these base classes are what the code reads.
 class _Llm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class LlmDimension(_Llm):
-    dimension: DimensionName
-    score: int | None = Field(description="1-5 per the rubric anchors; null = N/A (the rubric's N/A rule applies)")
-    rationale: str = Field(description="At most 40 words, citing what was observed")
-    quotes: list[str] = Field(description="Up to 3 short verbatim quotes of this speaker backing the score")
-    criteria_met: list[str] = Field(description="Rubric criterion keys clearly met")
-    criteria_missed: list[str] = Field(description="Rubric criterion keys missed or violated")
+Level = Literal[1, 2, 3, 4, 5]
 
-    @field_validator("score")
-    @classmethod
-    def _score_range(cls, value: int | None) -> int | None:
-        if value is not None and not 1 <= value <= 5:
-            raise ValueError("score must be 1-5 or null")
-        return value
+
+class LlmCriterion(_Llm):
+    key: str = Field(description="The rubric criterion's key")
+    evidence: list[str] = Field(
+        description="0-2 verbatim quotes of THIS speaker that show it (each long enough to be unique in the call)"
+    )
+    status: Literal["met", "missed", "n_a"] = Field(
+        description="met / missed as the evidence shows; n_a when this call (or part) gave no occasion for it, "
+        "or another speaker covered it"
+    )
+    level: Level | None = Field(description="1-5 from the criterion's anchors; null when n_a")
+
+
+class LlmDimension(_Llm):
+    criteria: list[LlmCriterion] = Field(description="Every criterion of this dimension's rubric, once each")
+    rationale: str = Field(description="At most 25 words: what decided the levels")
 
 
 class LlmMoment(_Llm):
     quote: str = Field(description="Verbatim words from the transcript where the moment happens")
     title: str = Field(description="At most 8 words")
-    why: str = Field(description="At most 25 words: why it mattered")
+    why: str = Field(description="At most 20 words: why it mattered")
     kind: Literal["strength", "miss"]
 
 
@@ -53,20 +62,55 @@ class LlmProductError(_Llm):
     doc_key: str = Field(description="Key of the product document holding the correct fact")
 
 
+class LlmDimensions(_Llm):
+    product_knowledge: LlmDimension
+    discovery: LlmDimension
+    objection_handling: LlmDimension
+    engagement: LlmDimension
+
+
 class LlmSpeaker(_Llm):
     speaker_id: str
-    summary: str = Field(description="At most 40 words")
+    dimensions: LlmDimensions
+    product_errors: list[LlmProductError]
+    key_moments: list[LlmMoment] = Field(description="Up to 3, the most important first")
     strengths: list[str] = Field(description="Up to 3, at most 15 words each")
     improvements: list[str] = Field(description="Up to 3 concrete actions, at most 20 words each")
-    key_moments: list[LlmMoment] = Field(description="Up to 3 most impactful moments")
-    product_errors: list[LlmProductError]
-    dimensions: list[LlmDimension]
+    summary: str = Field(description="At most 40 words")
 
 
 class LlmAnalysis(_Llm):
     """The structured answer for one request (a whole call, or one chunk of it)."""
 
     speakers: list[LlmSpeaker]
+
+
+assert list(LlmDimensions.model_fields) == list(DIMENSIONS)
+
+
+@functools.lru_cache(maxsize=64)
+def _answer_model(criteria: tuple[tuple[str, tuple[str, ...]], ...], speaker_ids: tuple[str, ...]) -> type:
+    dimensions = {}
+    for dimension, keys in criteria:
+        criterion = create_model(
+            f"Criterion_{dimension}", __base__=LlmCriterion, key=(Literal[keys], Field(description="Criterion key"))
+        )
+        dimensions[dimension] = (
+            create_model(f"Dimension_{dimension}", __base__=LlmDimension, criteria=(list[criterion], ...)),
+            ...,
+        )
+    container = create_model("Dimensions", __base__=LlmDimensions, **dimensions)
+    speaker = create_model(
+        "Speaker", __base__=LlmSpeaker, speaker_id=(Literal[speaker_ids], ...), dimensions=(container, ...)
+    )
+    return create_model("Analysis", __base__=LlmAnalysis, speakers=(list[speaker], ...))
+
+
+def answer_model(*, criteria: dict[str, list[str]], speaker_ids: list[str]) -> type[LlmAnalysis]:
+    """The answer's model for one request: criterion keys an enum of each rubric's keys, speaker ids an enum
+    of the speakers to score. Its JSON schema is the request's output format; it validates the reply."""
+    ordered = tuple((d, tuple(criteria[d])) for d in DIMENSIONS)
+    return _answer_model(ordered, tuple(speaker_ids))
 
 
 # --- What a run stores ---------------------------------------------------------------------------------------
@@ -93,13 +137,26 @@ class ProductError(BaseModel):
     start_ms: int | None = None
 
 
+class CriterionResult(BaseModel):
+    """One rubric criterion as judged for one speaker, with its verified evidence."""
+
+    key: str
+    name: str = ""
+    weight: int = 0
+    status: Literal["met", "missed", "n_a"] = "n_a"
+    level: int | None = Field(default=None, ge=1, le=5)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
 class DimensionResult(BaseModel):
     dimension: str
-    score: int | None = Field(default=None, ge=1, le=5)  # None = N/A
+    score: int | None = Field(default=None, ge=1, le=5)  # None = N/A; computed from `criteria` (contract 2)
     rationale: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
     criteria_met: list[str] = Field(default_factory=list)
     criteria_missed: list[str] = Field(default_factory=list)
+    criteria: list[CriterionResult] = Field(default_factory=list)  # empty under contract 1 (history)
+    cap_reason: str = ""
     rubric_version_id: int | None = None
 
 
@@ -121,6 +178,8 @@ class SpeakerResult(BaseModel):
 
 class CallAnalysisResult(BaseModel):
     call_id: str
+    # 1 = a holistic score per dimension (results stored before criterion scoring); 2 = analysis.scoring.
+    contract: int = 1
     analyzer: Literal["claude", "offline"]
     model: str
     prompt_version: str

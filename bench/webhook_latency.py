@@ -193,7 +193,18 @@ class _Connections:
 
 
 async def _send(conns: _Connections, raw: bytes) -> int:
-    reader, writer = await conns.take()
+    reused = bool(conns.idle)
+    status = await _send_once(conns, raw)
+    if status == 0 and reused:  # the server closed an idle keep-alive connection: resend on a new one, as clients do
+        try:
+            status = await _send_once(conns, raw, fresh=True)
+        except OSError:
+            status = 0
+    return status
+
+
+async def _send_once(conns: _Connections, raw: bytes, *, fresh: bool = False) -> int:
+    reader, writer = await (asyncio.open_connection(conns.host, conns.port) if fresh else conns.take())
     try:
         writer.write(raw)
         head = await reader.readuntil(b"\r\n\r\n")

@@ -8,10 +8,11 @@ Conventions: a score is an int 1–5 or None (N/A); "no data" is None, never 0; 
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+
+from coaching.themes import Theme, theme_keys, themes_by_side, themes_group  # noqa: F401 - re-exported
 
 SCORE_LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 TREND_WEEKS = 12
@@ -156,101 +157,6 @@ def _default_assess() -> Callable[[str, float], str | None] | None:
     except ImportError:  # analysis not built yet in this checkout: report medians without a verdict
         return None
     return stat_assess
-
-
-# ------------------------------------------------------------------------------------------------------ themes
-
-_STOPWORD_TEXT = """
-    a an the and or but of to in on for with at by from as is are was were be been being it its this that
-    these those their them they he she his her you your we our us i me my more less most very really just
-    also not no than then so too into about over under up down out off again further once can could should
-    would will may might must do does did done doing have has had having get got make made use using used
-    when where which who whom what why how all any both each few other some such only own same call calls
-    customer customers prospect prospects rep reps time try trying before after during while there here"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_WORD = re.compile(r"[a-z][a-z']+")
-
-
-def _stem(word: str) -> str:
-    """A tiny deterministic stemmer: enough to fold asking/asked/asks/questions onto one key."""
-    word = word.strip("'")
-    for suffix, min_len in (("ing", 6), ("ed", 5), ("es", 5), ("s", 4), ("ly", 5)):
-        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
-            word = word[: -len(suffix)]
-            break
-    # price/pricing, close/closing: drop a final e so both land on "pric", "clos".
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
-
-
-def theme_keys(text: str) -> list[str]:
-    """The content words of a sentence, lower-cased, stemmed, stop words dropped, in order of appearance."""
-    keys: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOPWORDS or len(word) < 3:
-            continue
-        key = _stem(word)
-        if key not in keys:
-            keys.append(key)
-    return keys
-
-
-@dataclass
-class Theme:
-    label: str  # the most frequent member text (ties: the shortest, then alphabetical)
-    count: int  # how many items fell into the theme
-    keywords: list[str] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)  # up to 3 distinct member texts
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def themes_group(texts: Iterable[str], *, limit: int = 5, min_shared: int = 2) -> list[Theme]:
-    """Group free-text strengths or improvements into recurring themes, most frequent first.
-
-    Deterministic single-link clustering: two items join a theme when they share at least `min_shared`
-    content-word stems (or all of the shorter one's stems, for one-word items). Items are processed in sorted
-    order, so the result does not depend on input order. Themes seen only once rank last.
-    """
-    items = sorted(text.strip() for text in texts if text and text.strip())
-    clusters: list[dict] = []  # {"keys": set, "members": list[str]}
-    for text in items:
-        keys = set(theme_keys(text))
-        matches = [cluster for cluster in clusters if _related(keys, cluster["keys"], min_shared)]
-        if not matches:
-            clusters.append({"keys": set(keys), "members": [text]})
-            continue
-        target = matches[0]
-        for other in matches[1:]:  # the item bridges clusters: merge them (single link)
-            target["keys"] |= other["keys"]
-            target["members"].extend(other["members"])
-            clusters.remove(other)
-        target["keys"] |= keys
-        target["members"].append(text)
-    themes = [_theme_from(cluster) for cluster in clusters]
-    themes.sort(key=lambda theme: (-theme.count, theme.label))
-    return themes[:limit]
-
-
-def _related(keys: set[str], cluster_keys: set[str], min_shared: int) -> bool:
-    if not keys or not cluster_keys:
-        return keys == cluster_keys
-    shared = len(keys & cluster_keys)
-    return shared >= min(min_shared, len(keys))
-
-
-def _theme_from(cluster: dict) -> Theme:
-    members: list[str] = cluster["members"]
-    frequency: dict[str, int] = {}
-    for text in members:
-        frequency[text] = frequency.get(text, 0) + 1
-    ranked = sorted(frequency, key=lambda text: (-frequency[text], len(text), text))
-    key_counts: dict[str, int] = {}
-    for text in members:
-        for key in theme_keys(text):
-            key_counts[key] = key_counts.get(key, 0) + 1
-    keywords = sorted(key_counts, key=lambda key: (-key_counts[key], key))[:4]
-    return Theme(label=ranked[0], count=len(members), keywords=keywords, examples=ranked[:3])
 
 
 # -------------------------------------------------------------------------------------------------- skill gaps

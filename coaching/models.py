@@ -29,6 +29,9 @@ class CoachingSession(models.Model):
     speaker_email = models.EmailField(max_length=254, blank=True)
     role = models.CharField(max_length=10, blank=True)
     analyzer = models.CharField(max_length=10)
+    # The scoring contract that produced it: 1 = one holistic score per dimension (history), 2 = computed from
+    # per-criterion evidence, status and level (analysis.scoring). Trends mark the week the contract changed.
+    contract = models.PositiveSmallIntegerField(default=1)
     is_current = models.BooleanField(default=True)
     overall_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     summary = models.TextField(blank=True)
@@ -84,6 +87,11 @@ class DimensionScore(models.Model):
     evidence = models.JSONField(default=list, blank=True)
     criteria_met = models.JSONField(default=list, blank=True)
     criteria_missed = models.JSONField(default=list, blank=True)
+    # [{"key", "name", "weight", "status": met|missed|n_a, "level", "evidence": [...]}]: why the score is what it
+    # is (contract 2); empty for scores stored before criterion scoring.
+    criteria = models.JSONField(default=list, blank=True)
+    # Plain words when a cap lowered the computed score (a gate criterion, a verified product error).
+    cap_reason = models.CharField(max_length=300, blank=True)
     rubric_version = models.ForeignKey(
         "knowledgebase.RubricVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -93,6 +101,11 @@ class DimensionScore(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # A re-analysis carries the manager's override to the new current score of the same call, speaker and
+    # dimension: the id of the score it was made on (same call, so same partition), and whether the rubric
+    # version changed since — then the manager is asked to confirm it.
+    override_carried_from = models.BigIntegerField(null=True, blank=True)
+    override_needs_confirmation = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -158,3 +171,109 @@ class WeeklyReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} review {self.week} ({self.subject_id})"
+
+
+class MappingScale(models.TextChoices):
+    UNMAPPED = "unmapped", "Not mapped yet"
+    NONE = "none", "Maps to no dimension"
+    RANGE = "range", "Range → 1–5 (linear)"
+    YES_NO = "yes_no", "Yes / No → two levels"
+    OPTIONS = "options", "Options → a level each"
+
+
+class ScorecardMapping(models.Model):
+    """How one Gong scorecard question counts as a reference score on one dimension, edited by ops.
+
+    Every question gets a row when it is first synced (scale `unmapped`); ops choose the dimension and the scale,
+    or "maps to none". Range answers map linearly from [range_min, range_max] (the question's own range unless
+    set here) onto 1–5; Yes/No answers to `yes_level` / `no_level`; select answers by option text through
+    `option_levels` ({"Great": 4, …}).
+    """
+
+    question = models.OneToOneField("gong.ScorecardQuestion", on_delete=models.CASCADE, related_name="mapping")
+    dimension = models.CharField(max_length=30, choices=Dimension.choices, blank=True)
+    scale = models.CharField(max_length=10, choices=MappingScale.choices, default=MappingScale.UNMAPPED)
+    range_min = models.IntegerField(null=True, blank=True, help_text="blank: the question's own minimum")
+    range_max = models.IntegerField(null=True, blank=True, help_text="blank: the question's own maximum")
+    yes_level = models.PositiveSmallIntegerField(null=True, blank=True, default=4)
+    no_level = models.PositiveSmallIntegerField(null=True, blank=True, default=2)
+    option_levels = models.JSONField(default=dict, blank=True, help_text='option text → level, e.g. {"Good": 3}')
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "coaching_scorecard_mapping"
+        ordering = ["question__scorecard__name", "question__position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale__in=["unmapped", "none"], dimension="")
+                | (~Q(scale__in=["unmapped", "none"]) & ~Q(dimension="")),
+                name="coaching_mapping_dimension_matches_scale",
+            ),
+            models.CheckConstraint(
+                condition=(Q(yes_level__isnull=True) | Q(yes_level__gte=1, yes_level__lte=5))
+                & (Q(no_level__isnull=True) | Q(no_level__gte=1, no_level__lte=5)),
+                name="coaching_mapping_levels_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} → {self.dimension or self.get_scale_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.scale in (MappingScale.UNMAPPED, MappingScale.NONE):
+            if self.dimension:
+                raise ValidationError({"dimension": "Leave the dimension blank for an unmapped or 'none' question."})
+            return
+        if not self.dimension:
+            raise ValidationError({"dimension": "Choose the dimension this question scores."})
+        if self.scale == MappingScale.OPTIONS:
+            levels = self.option_levels if isinstance(self.option_levels, dict) else None
+            if not levels or not all(isinstance(v, int) and 1 <= v <= 5 for v in levels.values()):
+                raise ValidationError({"option_levels": 'Give each option a level 1–5, e.g. {"Good": 3}.'})
+        if self.scale == MappingScale.YES_NO and (self.yes_level is None or self.no_level is None):
+            raise ValidationError({"yes_level": "Both the Yes and the No level are needed."})
+
+
+class ReferenceSource(models.TextChoices):
+    GONG_SCORECARD = "gong_scorecard", "Gong scorecard"
+
+
+class ReferenceScore(models.Model):
+    """A person's score of a rep on one dimension of one call, beside the AI score and any manager override.
+
+    Derived from a synced Gong scorecard through ops' mapping (source = gong_scorecard); recomputed whenever
+    answers or mappings change. Several mapped questions of one scorecard on one dimension are averaged (rounded
+    half up); `level` NULL = the reviewer marked it N/A.
+    """
+
+    source = models.CharField(max_length=20, choices=ReferenceSource.choices)
+    source_key = models.CharField(max_length=40, help_text="the answered scorecard id")
+    call = models.ForeignKey(
+        "gong.Call", on_delete=models.DO_NOTHING, db_constraint=False, related_name="reference_scores"
+    )
+    rep = models.ForeignKey("gong.GongUser", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    reviewer = models.ForeignKey("gong.GongUser", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    dimension = models.CharField(max_length=30, choices=Dimension.choices)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    question_ids = models.JSONField(default=list, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "coaching_reference_score"
+        ordering = ["-reviewed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_key", "dimension"], name="coaching_reference_uniq"),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5), name="coaching_reference_level"
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "rep"], name="coaching_ref_call_rep_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.level if self.level is not None else 'N/A'} ({self.source})"

@@ -28,3 +28,10 @@ def calls_coach_sweep() -> int:
 def calls_coach_batch_ingest() -> str:
     report = _calls_coach_batch_ingest(worker=_worker())
     return f"batches checked {report.batches_checked}, ended {report.batches_ended}, calls {len(report.outcomes)}"
+
+
+def calibration_sync() -> str:
+    """Daily: managers' Gong scorecards → reference scores, and deal outcomes (coaching.calibration.sync)."""
+    from coaching.calibration.sync import calibration_sync as _calibration_sync
+
+    return _calibration_sync().summary()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from config.health import queue_state
+from config.health import queue_over_threshold, queue_state
 from core.metrics import process_registry
 from ops.metrics_collector import OpsCollector
 
@@ -38,6 +38,11 @@ class DatabaseCollector:
             "callcoach_queue_oldest_age_seconds",
             "Age of the oldest waiting task (0 when none; ORM broker only).",
             value=queue["oldest_age_s"] or 0,
+        )
+        yield GaugeMetricFamily(
+            "callcoach_queue_over_threshold",
+            "1 past HEALTH_QUEUE_BACKLOG_MAX or HEALTH_QUEUE_OLDEST_MAX_S (alert on it; /healthz stays 200).",
+            value=1 if queue_over_threshold(queue) else 0,
         )
 
 

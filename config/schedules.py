@@ -38,6 +38,8 @@ def schedule_specs() -> list[ScheduleSpec]:
         # Coaching: enqueue every transcribed call whose task was lost, re-claim stale analyses, release held
         # calls once the budget allows, and ingest finished Message Batches.
         ScheduleSpec("coaching_calls_sweep", "coaching.tasks.calls_coach_sweep", Schedule.MINUTES, minutes=5),
+        # Calibration: managers' Gong scorecards as reference scores, and deal outcomes (a few Gong requests).
+        ScheduleSpec("calibration_sync", "coaching.tasks.calibration_sync", Schedule.DAILY),
         # Ops: the Claude budget alert (banner + one email per month per level).
         ScheduleSpec("ops_budget_alert_check", "ops.tasks.budget_alert_check", Schedule.MINUTES, minutes=10),
     ]

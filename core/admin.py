@@ -10,7 +10,7 @@ from core.models import ApiToken, OnceMarker
 class ApiTokenAdmin(ReadOnlyModelAdmin):
     """Create and revoke with `manage.py mcp_token`; the token itself is shown once, at creation, and never stored."""
 
-    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["prefix", "name", "user", "scope", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
     search_fields = ["prefix", "name", "user__username", "user__email"]

@@ -8,14 +8,22 @@ from django.db import models
 from django.db.models import Q
 
 
+class TokenScope(models.TextChoices):
+    FULL = "full", "MCP tools and the read API"
+    READ = "read", "Read API only (/api/v1/)"
+
+
 class ApiToken(models.Model):
     """A bearer token that acts as one Django user. Only the SHA-256 of the token is stored; `prefix` (the first
-    characters of the token) identifies it in lists and for revocation without revealing it."""
+    characters of the token) identifies it in lists and for revocation without revealing it. A `read` token
+    (e.g. for a BI tool) is accepted by the read-only REST API only, never by the MCP server, whose tools can
+    write (publish a rubric, start paid analyses)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=16)
     token_sha256 = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.FULL)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

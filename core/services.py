@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
-from core.models import ApiToken, OnceMarker
+from core.models import ApiToken, OnceMarker, TokenScope
 from core.selectors import user_get_by_email
 
 TOKEN_PREFIX = "cc_"  # noqa: S105 - marks our tokens in logs and secret scanners, not a secret
@@ -34,12 +34,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def token_create(*, user_email: str, name: str = "") -> IssuedToken:
-    """Issue a new bearer token acting as the active Django user with this email (case-insensitive)."""
+def token_create(*, user_email: str, name: str = "", scope: str = TokenScope.FULL) -> IssuedToken:
+    """Issue a new bearer token acting as the active Django user with this email (case-insensitive); `scope`
+    `read` limits it to the read-only REST API."""
+    if scope not in TokenScope.values:
+        raise ApplicationError(f"Unknown token scope {scope!r}: use {' or '.join(TokenScope.values)}.")
     user = user_get_by_email(email=user_email)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=token[:PREFIX_CHARS], token_sha256=token_hash(token)
+        user=user, name=name[:100], prefix=token[:PREFIX_CHARS], token_sha256=token_hash(token), scope=scope
     )
     return IssuedToken(token=token, prefix=row.prefix, token_id=row.pk, user_id=user.pk)
 
@@ -56,13 +59,15 @@ def token_revoke(*, user_email: str, prefix: str) -> int:
     )
 
 
-def token_authenticate(*, token: str) -> int | None:
-    """The id of the active user this token acts as, or None for an unknown, revoked or inactive one."""
+def token_authenticate(*, token: str, scope: str = TokenScope.FULL) -> int | None:
+    """The id of the active user this token acts as, or None for an unknown, revoked or inactive one, or one
+    whose scope does not cover `scope` (a `full` token covers `read`; a `read` token covers only `read`)."""
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
+    scopes = [TokenScope.FULL, TokenScope.READ] if scope == TokenScope.READ else [TokenScope.FULL]
     row = (
         ApiToken.objects.select_related("user")
-        .filter(token_sha256=token_hash(token), revoked_at__isnull=True)
+        .filter(token_sha256=token_hash(token), revoked_at__isnull=True, scope__in=scopes)
         .only("pk", "last_used_at", "user__id", "user__is_active")
         .first()
     )

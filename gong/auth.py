@@ -1,7 +1,8 @@
 """Webhook authentication: Gong's "Signed JWT header" and "URL includes key", plus HMAC for other senders.
 
 A method is enabled when its secret is set (config/settings/gong.py). A delivery is accepted when any enabled
-method that the request carries credentials for verifies; otherwise the first failure is reported (401).
+method that the request carries credentials for verifies; otherwise the first failure is reported (401). One
+DRF authentication class per method (below) applies these checks to the webhook view's request, in that order.
 
 Signed JWT (reference/gong-api.md §6.3): RS256 JWT in `Authorization` (raw or `Bearer `), verified against one
 of several public keys (bare base64 SPKI DER as Gong shows it, or PEM); `exp` required (with leeway);
@@ -24,6 +25,10 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 
 from gong.models import WebhookAuthMethod
 
@@ -45,15 +50,6 @@ class WebhookAuthConfig:
     @property
     def enabled(self) -> bool:
         return bool(self.public_keys or self.url_key or self.hmac_secret)
-
-
-@dataclass(frozen=True)
-class WebhookCredentials:
-    """What the request carried: the Authorization header, the ?key= value, the signature header."""
-
-    authorization: str = ""
-    url_key: str = ""
-    signature: str = ""
 
 
 def public_key_load(text: str) -> RSAPublicKey:
@@ -89,29 +85,8 @@ def webhook_auth_config() -> WebhookAuthConfig:
     )
 
 
-def webhook_verify(*, body: bytes, credentials: WebhookCredentials, config: WebhookAuthConfig) -> WebhookAuthMethod:
-    """The method that authenticated this raw body, or WebhookAuthError saying why none did."""
-    attempts = [
-        (WebhookAuthMethod.JWT, bool(config.public_keys), credentials.authorization, _verify_jwt),
-        (WebhookAuthMethod.URL_KEY, bool(config.url_key), credentials.url_key, _verify_url_key),
-        (WebhookAuthMethod.HMAC, bool(config.hmac_secret), credentials.signature, _verify_hmac),
-    ]
-    failures: list[str] = []
-    for method, enabled, presented, verify in attempts:
-        if not (enabled and presented):
-            continue
-        try:
-            verify(body=body, presented=presented, config=config)
-        except WebhookAuthError as exc:
-            failures.append(str(exc))
-            continue
-        return method
-    if failures:
-        raise WebhookAuthError(failures[0])
-    raise WebhookAuthError(f"Missing credentials: expected {_expected(config)}")
-
-
-def _expected(config: WebhookAuthConfig) -> str:
+def webhook_expected(config: WebhookAuthConfig) -> str:
+    """What credentials this endpoint accepts, for the 401 message when a delivery carried none."""
     wanted = []
     if config.public_keys:
         wanted.append("a signed JWT in the Authorization header")
@@ -183,3 +158,106 @@ def _verify_hmac(*, body: bytes, presented: str, config: WebhookAuthConfig) -> N
 def hmac_signature(*, body: bytes, secret: str) -> str:
     """The header value an HMAC sender puts in X-Gong-Signature for this body."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+# --- DRF: one authentication class per method, and the permission that reports why none verified -----------------
+
+
+@dataclass(frozen=True)
+class WebhookSender:
+    """`request.user` of an authenticated delivery: a sender, not a Django user."""
+
+    method: WebhookAuthMethod
+    is_authenticated = True
+
+
+def webhook_raw_body(request: Request) -> bytes:
+    """The raw body the view's parser read (already size-checked); b"" for an empty delivery."""
+    return getattr(request.data, "raw", b"")
+
+
+class _WebhookAuthentication(BaseAuthentication):
+    method: WebhookAuthMethod
+
+    def presented(self, request: Request) -> str:
+        raise NotImplementedError
+
+    def enabled(self, config: WebhookAuthConfig) -> bool:
+        raise NotImplementedError
+
+    def verify(self, *, body: bytes, presented: str, config: WebhookAuthConfig) -> None:
+        raise NotImplementedError
+
+    def authenticate(self, request: Request):
+        config = webhook_auth_config()
+        presented = self.presented(request)
+        if not (self.enabled(config) and presented):
+            return None
+        try:
+            self.verify(body=webhook_raw_body(request), presented=presented, config=config)
+        except WebhookAuthError as exc:
+            # Not raised: the next method may still verify (a Gong rule signs, another sender uses HMAC).
+            request.webhook_auth_failures = [*getattr(request, "webhook_auth_failures", []), str(exc)]
+            return None
+        return WebhookSender(self.method), self.method
+
+    def authenticate_header(self, request: Request) -> str:
+        return "Bearer"
+
+
+class GongJWTAuthentication(_WebhookAuthentication):
+    """Gong's "Signed JWT header": RS256 JWT in Authorization (raw or Bearer) over the body's SHA-256."""
+
+    method = WebhookAuthMethod.JWT
+
+    def presented(self, request: Request) -> str:
+        return request.META.get("HTTP_AUTHORIZATION", "")
+
+    def enabled(self, config: WebhookAuthConfig) -> bool:
+        return bool(config.public_keys)
+
+    def verify(self, *, body: bytes, presented: str, config: WebhookAuthConfig) -> None:
+        _verify_jwt(body=body, presented=presented, config=config)
+
+
+class GongURLKeyAuthentication(_WebhookAuthentication):
+    """Gong's "URL includes key": the secret in `?key=`."""
+
+    method = WebhookAuthMethod.URL_KEY
+
+    def presented(self, request: Request) -> str:
+        return request.query_params.get("key", "")
+
+    def enabled(self, config: WebhookAuthConfig) -> bool:
+        return bool(config.url_key)
+
+    def verify(self, *, body: bytes, presented: str, config: WebhookAuthConfig) -> None:
+        _verify_url_key(body=body, presented=presented, config=config)
+
+
+class GongHMACAuthentication(_WebhookAuthentication):
+    """Other senders: `X-Gong-Signature: sha256=<hex HMAC-SHA256 of the raw body>`."""
+
+    method = WebhookAuthMethod.HMAC
+
+    def presented(self, request: Request) -> str:
+        return request.META.get("HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_"), "")
+
+    def enabled(self, config: WebhookAuthConfig) -> bool:
+        return bool(config.hmac_secret)
+
+    def verify(self, *, body: bytes, presented: str, config: WebhookAuthConfig) -> None:
+        _verify_hmac(body=body, presented=presented, config=config)
+
+
+class WebhookAuthenticated(BasePermission):
+    """Lets a delivery through when one method verified; otherwise 401 with the first failure, or with what
+    credentials the endpoint expects when the delivery carried none."""
+
+    def has_permission(self, request: Request, view) -> bool:
+        if isinstance(request.auth, WebhookAuthMethod):
+            return True
+        failures = getattr(request, "webhook_auth_failures", [])
+        raise exceptions.AuthenticationFailed(
+            failures[0] if failures else f"Missing credentials: expected {webhook_expected(webhook_auth_config())}"
+        )

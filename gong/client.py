@@ -14,7 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 import requests
@@ -26,7 +26,17 @@ from core.metrics import GONG_REQUESTS
 from core.text import json_storable
 from gong.errors import GongAuthError, GongCursorExpired, GongError, GongNotFound, GongRateLimited
 from gong.ratelimit import PostgresRateLimiter
-from gong.schemas import CallData, CallMetaData, CallRecord, CallTranscript, ErrorBody, UserMetadata
+from gong.schemas import (
+    AnsweredScorecard,
+    CallContextNow,
+    CallData,
+    CallMetaData,
+    CallRecord,
+    CallTranscript,
+    ErrorBody,
+    Scorecard,
+    UserMetadata,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +143,37 @@ class GongClient:
                 if transcript is not None:
                     transcripts.append(transcript)
         return transcripts
+
+    def scorecards(self) -> list[Scorecard]:
+        """Every scorecard definition with its questions (GET /v2/settings/scorecards, one request)."""
+        # Reference: https://help.gong.io/apidocs/retrieve-scorecards-details-v2settingsscorecards
+        items = self._paged("GET", "/v2/settings/scorecards", items_key="scorecards")
+        return [card for item in items if (card := self._readable(Scorecard, item, call_id="scorecard")) is not None]
+
+    def answered_scorecards(self, *, review_from: date, review_to: date) -> list[AnsweredScorecard]:
+        """Scorecards answered (reviewed) in [review_from, review_to), all pages; dates in the company's zone."""
+        body = {"filter": {"reviewFromDate": review_from.isoformat(), "reviewToDate": review_to.isoformat()}}
+        # Reference: https://help.gong.io/apidocs/retrieve-answered-scorecards-for-applicable-reviewed-users-or-scorecards-for-a-date-range-v2statsactivityscorecards
+        items = self._paged("POST", "/v2/stats/activity/scorecards", items_key="answeredScorecards", body=body)
+        answered = []
+        for item in items:
+            parsed = self._readable(AnsweredScorecard, item, call_id=_item_id(item, "callId"))
+            if parsed is not None:
+                answered.append(parsed)
+        return answered
+
+    def calls_context_now(self, *, call_ids: Iterable[str]) -> list[CallContextNow]:
+        """The CRM context of these calls as it stands now (≤ 100 ids per request; no other sections)."""
+        records: list[CallContextNow] = []
+        for chunk in _chunks(list(call_ids)):
+            body = {"filter": {"callIds": chunk}, "contentSelector": {"context": "Extended", "contextTiming": ["Now"]}}
+            # Reference: https://gong.app.gong.io/settings/api/documentation#post-/v2/calls/extensive (§3.3:
+            # contextTiming "Now" gives the CRM objects' current field values, "TimeOfCall" the snapshot)
+            for item in self._paged("POST", "/v2/calls/extensive", items_key="calls", body=body):
+                parsed = self._readable(CallContextNow, item, call_id=_item_id(item, "metaData", "id"))
+                if parsed is not None:
+                    records.append(parsed)
+        return records
 
     def _readable(self, model, item: Any, *, call_id: str):
         """The item parsed into `model`, or None (recorded in `unreadable` by call id) when it does not fit."""

@@ -261,3 +261,23 @@ class ApiQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.day_count} requests on {self.day}"
+
+
+# Scorecards and opportunities live in their own module (this one is long enough); importing them here
+# registers them with the app.
+from gong.scorecard_models import (  # noqa: E402
+    AnsweredScorecard,
+    Opportunity,
+    OpportunityCall,
+    Outcome,
+    ReviewMethod,
+    Scorecard,
+    ScorecardAnswer,
+    ScorecardQuestion,
+)
+
+__all__ = [
+    "Affiliation", "AnsweredScorecard", "ApiQuota", "Call", "CallParticipant", "CallSource", "CallStatus",
+    "GongUser", "Opportunity", "OpportunityCall", "Outcome", "RepRole", "ReviewMethod", "Scorecard",
+    "ScorecardAnswer", "ScorecardQuestion", "Transcript", "WebhookAuthMethod", "WebhookEvent",
+]  # fmt: skip

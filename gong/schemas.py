@@ -4,9 +4,9 @@ Gong "may, without prior warning, add fields to the JSON output" (reference/gong
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 GONG_ID_PATTERN = r"^[0-9]{1,20}$"
 
@@ -141,3 +141,83 @@ class CallRecord(_Gong):
 
     data: CallData
     raw: dict[str, Any]
+
+
+# --- scorecards (managers' call reviews) and CRM context "now" -----------------------------------------------
+# Reference: https://help.gong.io/apidocs/retrieve-scorecards-details-v2settingsscorecards and
+# https://help.gong.io/apidocs/retrieve-answered-scorecards-for-applicable-reviewed-users-or-scorecards-for-a-date-range-v2statsactivityscorecards
+# (Gong's docs, updated 2025-11-17). Where shared/reference/gong-api.md differs we follow Gong's docs: ids are
+# typed int64 there (JSON numbers), a range answer's `score` runs "between 1 to 50", questions carry
+# `questionType`, `minRange`/`maxRange`, `answerOptions`, answers carry `selectedOptions`, and a scorecard says
+# whether people or Gong's AI fill it (`reviewMethod`: MANUAL | AUTOMATIC). Ids are kept as digit strings here.
+
+
+def _id_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _optional_id(value: Any) -> Any:
+    value = _id_text(value)
+    return None if value in ("", "0") else value
+
+
+NumericId = Annotated[str, BeforeValidator(_id_text), Field(pattern=GONG_ID_PATTERN)]
+OptionalUserId = Annotated[Annotated[str, Field(pattern=GONG_ID_PATTERN)] | None, BeforeValidator(_optional_id)]
+
+
+class AnswerOption(_Gong):
+    id: Annotated[str, BeforeValidator(_id_text), Field(max_length=40)]
+    text: str = ""
+
+
+class ScorecardQuestion(_Gong):
+    question_id: NumericId = Field(alias="questionId")
+    question_revision_id: NumericId | None = Field(default=None, alias="questionRevisionId")
+    question_text: str = Field(default="", alias="questionText")
+    is_overall: bool = Field(default=False, alias="isOverall")
+    question_type: str | None = Field(default=None, alias="questionType")
+    min_range: int | None = Field(default=None, alias="minRange")
+    max_range: int | None = Field(default=None, alias="maxRange")
+    answer_options: list[AnswerOption] | None = Field(default=None, alias="answerOptions")
+
+
+class Scorecard(_Gong):
+    scorecard_id: NumericId = Field(alias="scorecardId")
+    scorecard_name: str = Field(default="", alias="scorecardName")
+    workspace_id: NumericId | None = Field(default=None, alias="workspaceId")
+    enabled: bool = True
+    review_method: str | None = Field(default=None, alias="reviewMethod")
+    updated: datetime | None = None
+    questions: list[ScorecardQuestion] = Field(default_factory=list)
+
+
+class ScorecardAnswer(_Gong):
+    question_id: NumericId = Field(alias="questionId")
+    question_revision_id: NumericId | None = Field(default=None, alias="questionRevisionId")
+    is_overall: bool = Field(default=False, alias="isOverall")
+    score: int | None = Field(default=None, ge=-1000, le=1000)
+    answer_text: str | None = Field(default=None, alias="answerText")
+    not_applicable: bool = Field(default=False, alias="notApplicable")
+    selected_options: list[Annotated[str, BeforeValidator(_id_text)]] | None = Field(
+        default=None, alias="selectedOptions"
+    )
+
+
+class AnsweredScorecard(_Gong):
+    answered_scorecard_id: NumericId = Field(alias="answeredScorecardId")
+    scorecard_id: NumericId = Field(alias="scorecardId")
+    scorecard_name: str = Field(default="", alias="scorecardName")
+    call_id: NumericId = Field(alias="callId")
+    call_start_time: datetime | None = Field(default=None, alias="callStartTime")
+    reviewed_user_id: OptionalUserId = Field(default=None, alias="reviewedUserId")
+    reviewer_user_id: OptionalUserId = Field(default=None, alias="reviewerUserId")
+    review_time: datetime | None = Field(default=None, alias="reviewTime")
+    visibility_type: str | None = Field(default=None, alias="visibilityType")
+    answers: list[ScorecardAnswer] = Field(default_factory=list)
+
+
+class CallContextNow(_Gong):
+    """One /v2/calls/extensive record read with contentSelector.context=Extended, contextTiming=["Now"]."""
+
+    meta_data: CallMetaData = Field(alias="metaData")
+    context: list[CallContext] = Field(default_factory=list)

@@ -1,22 +1,38 @@
-"""POST /webhooks/gong/: authenticate, store, answer 202 in milliseconds.
+"""POST /webhooks/gong/: authenticate, store, answer 202 in milliseconds — a DRF APIView.
 
-A plain Django view rather than a DRF APIView: DRF's parsers would read the body through `request.body`
-(buffering it whole before our size check) and add per-request overhead on the hottest path we have.
+Order of refusals, as before DRF: 405 (not POST), 503 (no method configured), 413 (the parser's size limit,
+before authentication because JWT and HMAC sign the raw body), 401 (the authentication classes), 400 (not a
+Gong call). The body is never parsed by DRF's JSONParser (it buffers the whole body first): the parser reads at
+most the limit + 1 bytes and hands the raw bytes on; webhook_receive parses them with pydantic.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+import gong.openapi  # noqa: F401  (registers the authentication schemes with drf-spectacular)
+from core.api import JsonOnly, PayloadTooLarge, ServiceUnavailable, api_exception_handler
 from core.metrics import WEBHOOK_LATENCY, WEBHOOKS
-from gong.auth import SIGNATURE_HEADER, WebhookAuthError, WebhookCredentials, webhook_auth_config, webhook_verify
+from gong.auth import (
+    GongHMACAuthentication,
+    GongJWTAuthentication,
+    GongURLKeyAuthentication,
+    WebhookAuthenticated,
+    webhook_auth_config,
+    webhook_raw_body,
+)
 from gong.services.webhooks import WebhookPayloadError, webhook_receive
 
 NOT_CONFIGURED = (
@@ -25,32 +41,54 @@ NOT_CONFIGURED = (
 )
 
 
-def _error(status: int, message: str, **headers: str) -> JsonResponse:
-    response = JsonResponse({"error": message}, status=status)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+@dataclass(frozen=True)
+class RawBody:
+    raw: bytes
 
 
-class BodyTooLarge(Exception):
-    pass
+class GongWebhookParser(BaseParser):
+    """Any media type; at most GONG_WEBHOOK_MAX_BYTES, refused by Content-Length first and by counting otherwise."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> RawBody:
+        limit = int(settings.GONG_WEBHOOK_MAX_BYTES)
+        request = parser_context["request"]
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared.strip().isdigit() and int(declared) > limit:
+            raise PayloadTooLarge(f"Body too large: the limit is {limit} bytes")
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise PayloadTooLarge(f"Body too large: the limit is {limit} bytes")
+        return RawBody(body)
 
 
-def _read_body(request: HttpRequest, limit: int) -> bytes:
-    """At most limit bytes of the raw body, refusing by Content-Length first and by counting otherwise.
+class WebhookRequest(Request):
+    def _load_stream(self) -> None:
+        # Django's stream is capped at Content-Length, so a chunked delivery (no Content-Length) would read as
+        # empty: read the server's input stream instead — the parser still stops at the limit + 1 bytes.
+        meta = self._request.META
+        chunked = "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not (meta.get("CONTENT_LENGTH") or "").strip():
+            self._stream = meta["wsgi.input"]
+        else:
+            super()._load_stream()
 
-    Django's stream is capped at Content-Length, so a chunked request (no Content-Length) would read as empty;
-    for those we read the server's input stream directly, again never more than limit + 1 bytes.
-    """
-    declared = request.META.get("CONTENT_LENGTH") or ""
-    if declared.strip().isdigit() and int(declared) > limit:
-        raise BodyTooLarge
-    chunked = not declared.strip() and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
-    stream = request.META["wsgi.input"] if chunked else request
-    body = stream.read(limit + 1)
-    if len(body) > limit:
-        raise BodyTooLarge
-    return body
+
+class GongCallPayload(serializers.Serializer):
+    """For the schema only: webhook_receive validates the raw body with pydantic (gong/schemas.py)."""
+
+    callData = serializers.DictField(help_text="The call as /v2/calls/extensive returns it (metaData, parties…)")
+    isTest = serializers.BooleanField(required=False)
+
+
+class WebhookAccepted(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["accepted", "duplicate"])
+    call_id = serializers.CharField()
+
+
+class ApiError(serializers.Serializer):
+    error = serializers.CharField()
 
 
 def _ip_or_none(value: str) -> str | None:
@@ -60,46 +98,87 @@ def _ip_or_none(value: str) -> str | None:
         return None  # e.g. a unix socket peer: nothing the inet column could hold
 
 
-@csrf_exempt
-def gong_webhook(request: HttpRequest) -> JsonResponse:
+class GongWebhookView(APIView):
     """Receive one Gong "Fire webhook" delivery (callData + isTest); counted and timed for /metrics."""
-    started = time.perf_counter()
-    response = _handle(request)
-    WEBHOOK_LATENCY.observe(time.perf_counter() - started)
-    result = json.loads(response.content).get("status") if response.status_code == 202 else response.status_code
-    WEBHOOKS.labels(result=str(result)).inc()
-    return response
 
+    http_method_names = ["post"]
+    authentication_classes = [GongJWTAuthentication, GongURLKeyAuthentication, GongHMACAuthentication]
+    permission_classes = [WebhookAuthenticated]
+    parser_classes = [GongWebhookParser]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonOnly
+    throttle_classes: list = []
 
-def _handle(request: HttpRequest) -> JsonResponse:
-    if request.method != "POST":
-        return _error(405, "Method not allowed: use POST", Allow="POST")
-    try:
-        config = webhook_auth_config()
-    except ImproperlyConfigured as exc:  # e.g. a GONG_WEBHOOK_PUBLIC_KEY pasted incompletely: say so, not a bare 500
-        return _error(503, f"Webhook authentication is misconfigured: {exc}")
-    if not config.enabled:
-        return _error(503, NOT_CONFIGURED)
-    limit = int(settings.GONG_WEBHOOK_MAX_BYTES)
-    try:
-        body = _read_body(request, limit)
-    except BodyTooLarge:
-        return _error(413, f"Body too large: the limit is {limit} bytes")
-    credentials = WebhookCredentials(
-        authorization=request.META.get("HTTP_AUTHORIZATION", ""),
-        url_key=request.GET.get("key", ""),
-        signature=request.META.get("HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_"), ""),
-    )
-    try:
-        method = webhook_verify(body=body, credentials=credentials, config=config)
-        receipt = webhook_receive(
-            body=body,
-            auth_method=method,
-            remote_addr=_ip_or_none(request.META.get("REMOTE_ADDR", "")),
-            trace_id=request.META.get("HTTP_X_TRACEID", ""),
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def initialize_request(self, request, *args, **kwargs) -> WebhookRequest:
+        return WebhookRequest(
+            request,
+            parsers=self.get_parsers(),
+            authenticators=self.get_authenticators(),
+            negotiator=self.get_content_negotiator(),
+            parser_context=self.get_parser_context(request),
         )
-    except WebhookAuthError as exc:
-        return _error(401, str(exc), **{"WWW-Authenticate": "Bearer"})
-    except WebhookPayloadError as exc:
-        return _error(400, exc.message)
-    return JsonResponse({"status": receipt.status.value, "call_id": receipt.call_id}, status=202)
+
+    def dispatch(self, request, *args, **kwargs):
+        started = time.perf_counter()
+        response = super().dispatch(request, *args, **kwargs)
+        WEBHOOK_LATENCY.observe(time.perf_counter() - started)
+        result = response.data.get("status") if response.status_code == 202 else response.status_code
+        WEBHOOKS.labels(result=str(result)).inc()
+        return response
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        if request.method != "POST":
+            raise exceptions.MethodNotAllowed(request.method, detail="Method not allowed: use POST")
+        try:
+            config = webhook_auth_config()
+        except ImproperlyConfigured as exc:  # e.g. a key pasted incompletely: say so, not a bare 500
+            raise ServiceUnavailable(f"Webhook authentication is misconfigured: {exc}") from exc
+        if not config.enabled:
+            raise ServiceUnavailable(NOT_CONFIGURED)
+        request.data  # noqa: B018  the parser's size limit (413) comes before authentication
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="gong_webhook",
+        summary="Receive a Gong call webhook",
+        description=(
+            "Gong's automation rule action *Fire webhook*. Authenticate with a Signed JWT header (RS256, "
+            "`body_sha256` and `webhook_url` claims), the `?key=` URL key, or `X-Gong-Signature: sha256=<hex "
+            "HMAC of the raw body>`. Answers 202 in milliseconds; the call is fetched and analysed later."
+        ),
+        request={"application/json": GongCallPayload},
+        responses={
+            202: WebhookAccepted,
+            400: OpenApiResponse(ApiError, description="Not JSON, or not a Gong call payload"),
+            401: OpenApiResponse(ApiError, description="Missing or failed authentication"),
+            405: OpenApiResponse(ApiError, description="Not POST"),
+            413: OpenApiResponse(ApiError, description="Body over GONG_WEBHOOK_MAX_BYTES"),
+            503: OpenApiResponse(ApiError, description="No authentication method configured"),
+        },
+        examples=[
+            OpenApiExample(
+                "accepted",
+                value={"status": "accepted", "call_id": "5599332235511222779"},
+                response_only=True,
+                status_codes=["202"],
+            )
+        ],
+        tags=["webhooks"],
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            receipt = webhook_receive(
+                body=webhook_raw_body(request),
+                auth_method=request.auth,
+                remote_addr=_ip_or_none(request.META.get("REMOTE_ADDR", "")),
+                trace_id=request.META.get("HTTP_X_TRACEID", ""),
+            )
+        except WebhookPayloadError as exc:
+            raise exceptions.ParseError(exc.message) from exc
+        return Response({"status": receipt.status.value, "call_id": receipt.call_id}, status=202)
+
+
+gong_webhook = GongWebhookView.as_view()

@@ -92,14 +92,20 @@ def rubric_content_yaml(content: dict) -> str:
     # Show what is stored even if an old version predates a validation rule.
     with contextlib.suppress(ValidationError):
         content = RubricContent.model_validate(content).normalized()
+    return yaml_dump(_content_ordered(content))
+
+
+def _content_ordered(content: dict) -> dict[str, Any]:
+    """N/A rule, criteria, then the optional scoring fields (cap on a product error, calibration examples)."""
     ordered = {"na_rule": content.get("na_rule", ""), "criteria": content.get("criteria", [])}
-    return yaml_dump(ordered)
+    ordered.update({key: content[key] for key in ("error_cap", "examples") if content.get(key) is not None})
+    return ordered
 
 
 def _rubric_dict(rubric: RubricFile) -> dict[str, Any]:
     data = rubric.identity()
     data.update({"version": rubric.version, "sha256": rubric.sha256})
-    data["content"] = {"na_rule": rubric.content.na_rule, "criteria": rubric.content.normalized()["criteria"]}
+    data["content"] = _content_ordered(rubric.content.normalized())
     return {key: value for key, value in data.items() if value is not None}
 
 

@@ -69,6 +69,8 @@ class Criterion(_Strict):
     positive_indicators: list[Indicator] = Field(min_length=1)
     negative_indicators: list[Indicator] = Field(min_length=1)
     anchors: dict[str, str]
+    # A gate: the dimension's score is at most this criterion's level (e.g. accuracy: one wrong claim caps it).
+    caps_score: bool | None = None
 
     @field_validator("positive_indicators", "negative_indicators", mode="before")
     @classmethod
@@ -92,11 +94,24 @@ class Criterion(_Strict):
         return {level: anchors[level] for level in ANCHOR_LEVELS}
 
 
+class CalibrationExample(_Strict):
+    """A short, anchored excerpt shown to the scorer: what a given level of one criterion looks like."""
+
+    criterion: Slug
+    level: int = Field(ge=1, le=5)
+    excerpt: NonEmpty = Field(max_length=400)
+    why: NonEmpty = Field(max_length=300)
+
+
 class RubricContent(_Strict):
-    """A rubric version: weighted criteria (weights sum to 100) and the rule for scoring N/A."""
+    """A rubric version: weighted criteria (weights sum to 100), the rule for scoring N/A, optional scoring caps
+    and calibration examples. The dimension score is computed from the criteria (analysis/scoring.py)."""
 
     criteria: list[Criterion] = Field(min_length=1)
     na_rule: NonEmpty
+    # A verified product error made by the speaker caps this dimension's score at this level.
+    error_cap: int | None = Field(default=None, ge=1, le=5)
+    examples: list[CalibrationExample] | None = Field(default=None, max_length=4)
 
     @model_validator(mode="after")
     def _weights_and_keys(self) -> RubricContent:
@@ -107,6 +122,9 @@ class RubricContent(_Strict):
         total = sum(criterion.weight for criterion in self.criteria)
         if total != 100:
             raise ValueError(f"criterion weights must sum to 100 (they sum to {total})")
+        unknown = sorted({e.criterion for e in self.examples or []} - set(keys))
+        if unknown:
+            raise ValueError(f"examples name unknown criteria: {', '.join(unknown)}")
         return self
 
     def normalized(self) -> dict:

@@ -19,7 +19,11 @@ CallId = Annotated[
 ]
 RepRef = Annotated[
     str,
-    Field(min_length=2, max_length=254, description="The rep: email, full name, or Gong user id."),
+    Field(
+        min_length=2,
+        max_length=254,
+        description='The rep: email, full name, Gong user id, or "me" (default: the person asking).',
+    ),
 ]
 StartDate = Annotated[
     date | None, Field(description="First day of the period, YYYY-MM-DD (default: 90 days before `end`).")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from analysis import reports
 from analysis.services import budget_state
 from coaching.access import viewer_for_request
+from coaching.calibration.agreement import scorecard_agreement_report
 from gong.reports import gong_quota_report
 from ops import charts
 from ops import selectors as pipeline
@@ -83,6 +84,7 @@ def costs(request: HttpRequest) -> HttpResponse:
         "by_mode": _slices(reports.cost_by_report(start=start, end=end, dimension="mode")),
         "by_team": _slices(reports.cost_by_team_report(start=start, end=end)),
         "top_calls": reports.expensive_calls_report(start=start, end=end, limit=10),
+        "agreement": scorecard_agreement_report(),
     }
     return _render(request, "admin/ops/costs.html", "Costs", context)
 

@@ -5,20 +5,71 @@ rubric versions and the product documents. It carries `cache_control`, so repeat
 Anthropic's prompt cache (0.1× input price) instead of paying for it again. The user message holds what is
 unique to the call: speakers, computed stats and the compact transcript.
 
-PROMPT_VERSION changes whenever the instructions or the rendering rules change (it is part of the cache key).
+The prompt version (part of the cache key) is a hash of everything that shapes the answer besides the
+transcript, the knowledge and the model: the instructions as sent, the output JSON schema (its descriptions are
+prompt text), and the source of the modules that render the prompt and turn the answer into scores. Nothing is
+bumped by hand: change any of them and the next analysis is a cache miss.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
+import inspect
 import json
 from pathlib import Path
 
+from django.conf import settings
+
 from knowledgebase.dimensions import DIMENSIONS
 
-PROMPT_REVISION = "2"
-INSTRUCTIONS = (Path(__file__).parent / "instructions.md").read_text(encoding="utf-8").strip()
-PROMPT_VERSION = f"v{PROMPT_REVISION}-{hashlib.sha256(INSTRUCTIONS.encode()).hexdigest()[:8]}"
+INSTRUCTIONS_TEMPLATE = (Path(__file__).parent / "instructions.md").read_text(encoding="utf-8").strip()
+# Modules whose code decides what the request says or how the answer becomes a stored result.
+VERSIONED_MODULES = (
+    "analysis.prompts",
+    "analysis.render",
+    "analysis.redaction",
+    "analysis.schemas",
+    "analysis.scoring",
+    "analysis.results",
+)
+
+
+def instructions() -> str:
+    """The instructions as sent: the seller named from settings (SELLER_NAME), never a built-in company."""
+    seller = (settings.SELLER_NAME or "").strip()
+    return INSTRUCTIONS_TEMPLATE.replace("{seller}'s", f"{seller}'s" if seller else "a B2B sales team's")
+
+
+@functools.lru_cache(maxsize=16)
+def module_digest(names: tuple[str, ...]) -> str:
+    """sha256 over the source of the named modules (a package counts its __init__ only)."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0" + inspect.getsource(importlib.import_module(name)).encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def schema_digest() -> str:
+    """sha256 of the answer's JSON schema with placeholder keys (the real keys are in the knowledge hash)."""
+    from analysis.claude import output_schema
+    from analysis.schemas import answer_model
+
+    model = answer_model(criteria={d: ["criterion"] for d in DIMENSIONS}, speaker_ids=["speaker"])
+    return hashlib.sha256(json.dumps(output_schema(model), sort_keys=True).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _version(text: str, schema: str, code: str) -> str:
+    return "v2-" + hashlib.sha256(f"{text}\0{schema}\0{code}".encode()).hexdigest()[:12]
+
+
+def prompt_version() -> str:
+    """The prompt version of a Claude analysis (see the module docstring)."""
+    return _version(instructions(), schema_digest(), module_digest(VERSIONED_MODULES))
+
 
 SPEAKERS_HEADER = "Score these speakers (speaker_id: name, role, title):"
 TRANSCRIPT_HEADER = "Transcript:"
@@ -41,17 +92,23 @@ def _indicators(sign: str, indicators: list[dict]) -> list[str]:
 
 
 def rubric_text(rubric) -> str:
-    """A rubric version as compact text (not JSON: fewer tokens, same content)."""
+    """A rubric version as compact text (not JSON: fewer tokens, same content), with its calibration examples."""
     content = rubric.content
     lines = [f"## {rubric.dimension}: {rubric.name} (rubric version {rubric.number})"]
     for criterion in content.get("criteria", []):
-        lines.append(f"- {criterion['key']} (weight {criterion['weight']}): {criterion['description']}")
+        gate = "; caps the dimension score at its level" if criterion.get("caps_score") else ""
+        lines.append(f"- {criterion['key']} (weight {criterion['weight']}{gate}): {criterion['description']}")
         lines += _indicators("+", criterion.get("positive_indicators", []))
         lines += _indicators("-", criterion.get("negative_indicators", []))
         anchors = criterion.get("anchors", {})
         lines.append("    anchors: " + " | ".join(f"{level}: {anchors[level]}" for level in sorted(anchors)))
     if content.get("na_rule"):
         lines.append(f"N/A rule: {content['na_rule']}")
+    if content.get("error_cap"):
+        lines.append(f"A verified product error caps this dimension at {content['error_cap']}.")
+    for example in content.get("examples") or []:
+        quoted = f'"{example["excerpt"]}"'
+        lines.append(f"Calibration: {quoted} → {example['criterion']} level {example['level']}: {example['why']}")
     return "\n".join(lines)
 
 
@@ -59,7 +116,7 @@ def system_blocks(*, snapshot, documents, ttl: str) -> list[dict]:
     """Instructions + rubrics (one cached block) and the product documents (a second cached block)."""
     cache = {"type": "ephemeral", "ttl": ttl}
     rubrics = "\n\n".join(rubric_text(snapshot.rubrics[d]) for d in DIMENSIONS if d in snapshot.rubrics)
-    blocks = [{"type": "text", "text": f"{INSTRUCTIONS}\n\n# Rubrics\n\n{rubrics}", "cache_control": cache}]
+    blocks = [{"type": "text", "text": f"{instructions()}\n\n# Rubrics\n\n{rubrics}", "cache_control": cache}]
     if documents:
         docs = "\n\n".join(f"## doc_key {doc.key}: {doc.title}\n{doc.body.strip()}" for doc in documents)
         blocks.append({"type": "text", "text": f"# Product documents\n\n{docs}", "cache_control": cache})

@@ -76,7 +76,7 @@ def _prepare(call_id: str, *, force: bool, worker: str, submission: BatchSubmiss
     windows, tokens = windows_for(inp, count_with_api=False)
     for number, body in enumerate(requests_for(inp, windows), start=1):
         entries.append({"custom_id": f"r{claim.run.pk}-{number}-{len(windows)}", "params": body})
-    owned[call_id] = (claim, len(windows), tokens)
+    owned[call_id] = (claim, len(windows), tokens, inp.redaction)
 
 
 def batch_submit(*, call_ids: list[str], force: bool = False, worker: str = "") -> BatchSubmission:
@@ -94,15 +94,16 @@ def batch_submit(*, call_ids: list[str], force: bool = False, worker: str = "") 
         info = batch_create(requests=entries)
     except ClaudeError as exc:
         reason = f"Message Batch submission failed: {exc}"[:1000]
-        for call_id, (claim, _, _) in owned.items():
+        for call_id, (claim, _, _, redaction) in owned.items():
             api_call_record(
-                run_id=claim.run.pk, call_id=call_id, purpose=ApiPurpose.CALL_ANALYSIS, mode=RunMode.BATCH, error=exc
-            )
+                run_id=claim.run.pk, call_id=call_id, purpose=ApiPurpose.CALL_ANALYSIS, mode=RunMode.BATCH, error=exc,
+                redaction=redaction,
+            )  # fmt: skip
             run_finish(run_id=claim.run.pk, token=claim.token, status=RunStatus.FAILED, fields={"error": reason})
             submission.outcomes[call_id] = AnalysisOutcome(claim.run.pk, "failed", False, reason)
         return submission
     submission.batch_id = info.batch_id
-    for call_id, (claim, chunks, tokens) in owned.items():
+    for call_id, (claim, chunks, tokens, _) in owned.items():
         AnalysisRun.objects.filter(pk=claim.run.pk, claimed_by=claim.token).update(
             status=RunStatus.BATCH_SUBMITTED,
             batch_id=info.batch_id,
@@ -117,7 +118,9 @@ def batch_submit(*, call_ids: list[str], force: bool = False, worker: str = "") 
     return submission
 
 
-def _ledger_entries(run: AnalysisRun, items: dict[int, object], *, chunks: int, purpose: str, batch_id: str, spend):
+def _ledger_entries(
+    run: AnalysisRun, items: dict[int, object], *, chunks: int, purpose: str, batch_id: str, spend, redaction=None
+):
     """One ledger row for every entry of the run, first: billed answers are accounted for even when another entry
     of the same run errored or expired (those are not billed: an error row at no cost)."""
     for number in range(1, chunks + 1):
@@ -125,7 +128,7 @@ def _ledger_entries(run: AnalysisRun, items: dict[int, object], *, chunks: int, 
         if item is not None and item.reply is not None:
             usage, cost = api_call_record(
                 run_id=run.pk, call_id=run.call_id, purpose=purpose, mode=RunMode.BATCH, reply=item.reply,
-                batch_id=batch_id,
+                batch_id=batch_id, redaction=redaction,
             )  # fmt: skip
             spend.add(usage, cost)
             continue
@@ -135,7 +138,7 @@ def _ledger_entries(run: AnalysisRun, items: dict[int, object], *, chunks: int, 
             error_type=(item.status if item is not None else "missing"), request_id="", latency_ms=0, attempts=1,
         )  # fmt: skip
         api_call_record(run_id=run.pk, call_id=run.call_id, purpose=purpose, mode=RunMode.BATCH, error=error,
-                        batch_id=batch_id)  # fmt: skip
+                        batch_id=batch_id, redaction=redaction)  # fmt: skip
 
 
 def _ingest_claim(run: AnalysisRun) -> str | None:
@@ -157,7 +160,9 @@ def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bo
         inp = analysis_input_build(call_id=run.call_id, analyzer=run.analyzer)
         requests = requests_for(inp, windows_for(inp, count_with_api=False)[0])
         purpose = ApiPurpose.CALL_ANALYSIS if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
-        _ledger_entries(run, items, chunks=len(requests), purpose=purpose, batch_id=batch_id, spend=spend)
+        _ledger_entries(
+            run, items, chunks=len(requests), purpose=purpose, batch_id=batch_id, spend=spend, redaction=inp.redaction
+        )
         for number, request in enumerate(requests, start=1):
             item = items.get(number)
             if item is None or item.reply is None:

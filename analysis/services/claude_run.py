@@ -20,7 +20,8 @@ from analysis.pricing import TokenUsage
 from analysis.quotes import TranscriptIndex
 from analysis.render import lines_text
 from analysis.results import Verification, answer_check, speakers_from_answer
-from analysis.schemas import CallAnalysisResult, LlmAnalysis
+from analysis.schemas import CallAnalysisResult, LlmAnalysis, answer_model
+from analysis.scoring import SCORING_CONTRACT
 from analysis.services.ledger import api_call_open, api_call_record
 from analysis.tokens import calibration
 
@@ -58,11 +59,15 @@ def _count(inp, run_id: int | None) -> int | None:
         text = lines_text(inp.lines, legend=inp.legend)
         counted = tokens_count(system="", messages=[{"role": "user", "content": text}])
     except ClaudeError as exc:
-        api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc)
+        api_call_record(
+            run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc, redaction=inp.redaction
+        )
         return None  # the estimate will do
     latency_ms = int((time.monotonic() - started) * 1000)
     reply = ClaudeReply("", TokenUsage(), "", latency_ms, 1, "", settings.CLAUDE_MODEL)
-    api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, reply=reply)
+    api_call_record(
+        run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, reply=reply, redaction=inp.redaction
+    )
     return counted
 
 
@@ -86,6 +91,12 @@ def windows_for(inp, *, count_with_api: bool, run_id: int | None = None) -> tupl
     return windows, round(rendered * factor)
 
 
+def answer_model_for(inp) -> type[LlmAnalysis]:
+    """This call's answer model: criterion keys from its rubrics, speaker ids from its internal speakers."""
+    criteria = {d: [c["key"] for c in r.content.get("criteria", [])] for d, r in inp.snapshot.rubrics.items()}
+    return answer_model(criteria=criteria, speaker_ids=[s.speaker_id for s in inp.internal])
+
+
 def requests_for(inp, windows: list[Window]) -> list[dict]:
     """The Messages request body per window (same system prefix, so all but the first read it from cache)."""
     system = prompts.system_blocks(snapshot=inp.snapshot, documents=inp.documents, ttl=settings.CLAUDE_PROMPT_CACHE_TTL)
@@ -102,7 +113,7 @@ def requests_for(inp, windows: list[Window]) -> list[dict]:
             message_request(
                 system=system,
                 messages=[{"role": "user", "content": text}],
-                output_model=LlmAnalysis,
+                output_model=answer_model_for(inp),
                 max_tokens=settings.CLAUDE_MAX_OUTPUT_TOKENS,
             )
         )
@@ -120,9 +131,9 @@ def _invalid_detail(exc: Exception) -> str:
     return str(exc)
 
 
-def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str]) -> LlmAnalysis:
+def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str], model: type[LlmAnalysis] = LlmAnalysis) -> LlmAnalysis:
     try:
-        answer = LlmAnalysis.model_validate_json(reply.text)
+        answer = model.model_validate_json(reply.text)
         answer_check(answer, speaker_ids=speaker_ids)
     except (ValidationError, ValueError) as exc:
         raise AnswerInvalid(
@@ -132,15 +143,21 @@ def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str]) -> LlmAnalysis:
 
 
 def _send(request: dict, *, inp, run_id: int, purpose: str, spend: Spend) -> ClaudeReply:
-    opened = api_call_open(run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"])
+    redaction = inp.redaction
+    opened = api_call_open(
+        run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"], redaction=redaction
+    )
     try:
         reply = message_create(request=request)
     except ClaudeError as exc:
         api_call_record(
-            run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"], opened=opened
-        )
+            run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"], opened=opened,
+            redaction=redaction,
+        )  # fmt: skip
         raise
-    usage, cost = api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened)
+    usage, cost = api_call_record(
+        run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened, redaction=redaction
+    )
     spend.add(usage, cost)
     return reply
 
@@ -157,9 +174,10 @@ def answer_with_repair(
 ) -> LlmAnalysis:
     """Send (unless `first` is a reply already received), validate; one repair turn on an invalid answer."""
     speaker_ids = [speaker.speaker_id for speaker in inp.internal]
+    model = answer_model_for(inp)
     reply = first or _send(request, inp=inp, run_id=run_id, purpose=purpose, spend=spend)
     try:
-        return answer_parse(reply, speaker_ids=speaker_ids)
+        return answer_parse(reply, speaker_ids=speaker_ids, model=model)
     except AnswerInvalid as exc:
         repair = {
             **request,
@@ -171,22 +189,25 @@ def answer_with_repair(
         }
         second = _send(repair, inp=inp, run_id=run_id, purpose=ApiPurpose.REPAIR, spend=spend)
         try:
-            return answer_parse(second, speaker_ids=speaker_ids)
+            return answer_parse(second, speaker_ids=speaker_ids, model=model)
         except AnswerInvalid as again:
             raise AnswerInvalid(f"invalid answer after one repair attempt: {again}") from again
 
 
 def result_build(inp, answers: list[LlmAnalysis], *, rubric_versions: dict | None = None) -> CallAnalysisResult:
     """Verify every answer's quotes against the transcript and merge the chunks."""
-    index, tally = TranscriptIndex(inp.turns), Verification()
+    # Quotes come from the text Claude read: with PII redaction on, that is `prompt_turns` (same turns, speakers
+    # and timestamps as the stored transcript, placeholders for the redacted spans) — see analysis/redaction.py.
+    index, tally = TranscriptIndex(inp.prompt_turns or inp.turns), Verification()
     versions = rubric_versions if rubric_versions is not None else inp.rubric_versions
     chunks = [speakers_from_answer(a, inp=inp, index=index, tally=tally, rubric_versions=versions) for a in answers]
     return CallAnalysisResult(
         call_id=inp.call.pk,
+        contract=SCORING_CONTRACT,
         analyzer="claude",
         model=inp.model,
         prompt_version=inp.prompt_version,
-        speakers=results_merge(chunks),
+        speakers=results_merge(chunks, snapshot=inp.snapshot),
         call_stats=inp.stats.get("call", {}),
         chunk_count=len(answers),
         quotes_verified=tally.verified,

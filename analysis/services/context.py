@@ -11,8 +11,9 @@ from django.conf import settings
 
 from analysis.interaction import interaction_stats
 from analysis.models import Analyzer
-from analysis.offline import OFFLINE_MODEL, OFFLINE_VERSION
-from analysis.prompts import PROMPT_VERSION
+from analysis.offline import OFFLINE_MODEL, offline_version
+from analysis.prompts import prompt_version as claude_prompt_version
+from analysis.redaction import Redaction, turns_redact
 from analysis.render import Line, Speaker, speakers_build, transcript_render
 from analysis.tokens import token_estimate
 from gong.selectors import call_get, call_key_facts_get, call_participants, transcript_get
@@ -43,6 +44,11 @@ class AnalysisInput:
     rubric_versions: dict[str, int] = field(default_factory=dict)
     legend: str = ""  # the speaker legend sent before the lines
     raw_tokens: int = 0  # the transcript's own words: ⌈sentence characters ÷ 4⌉ (gong_transcript.token_count)
+    # PII redaction (analysis/redaction.py): the turns the prompt is rendered from (redacted copies for Claude,
+    # `turns` itself otherwise) and what was redacted. Quotes are verified against `prompt_turns`, which keep
+    # every sentence's turn, speaker and timestamps, so a quote with placeholders lands on the stored original.
+    prompt_turns: list[dict] = field(default_factory=list)
+    redaction: Redaction | None = None
 
 
 def analyzer_current() -> str:
@@ -121,7 +127,7 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
     knowledge_hash = knowledge_version_hash(role=role, call_type=call_type)
     analyzer = analyzer or analyzer_current()
     model = OFFLINE_MODEL if analyzer == Analyzer.OFFLINE else settings.CLAUDE_MODEL
-    prompt_version = OFFLINE_VERSION if analyzer == Analyzer.OFFLINE else PROMPT_VERSION
+    prompt_version = offline_version() if analyzer == Analyzer.OFFLINE else claude_prompt_version()
     digest = hashlib.sha256("|".join(":".join(person[:4]) for person in people).encode()).hexdigest()
     options = {
         "analyzer": analyzer,
@@ -134,6 +140,7 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
     }
     if analyzer != Analyzer.OFFLINE:  # what shapes Claude's answer, beyond the prompt and the model
         options |= {"effort": settings.CLAUDE_EFFORT, "max_output_tokens": settings.CLAUDE_MAX_OUTPUT_TOKENS}
+        options |= redaction_option()
     key = cache_key_for(
         transcript_sha256=transcript_sha256,
         knowledge_hash=knowledge_hash,
@@ -144,6 +151,18 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
     return KeyInputs(
         call, transcript, participants, role, knowledge_hash, analyzer, model, prompt_version, options, key
     )
+
+
+def redaction_option() -> dict:
+    """The PII redaction setting as a cache-key option (Claude only: the offline analyzer sends nothing)."""
+    return {"pii_redaction": ",".join(settings.PII_REDACTION_KINDS) or "off"}
+
+
+def _prompt_turns(turns: list[dict], analyzer: str) -> tuple[list[dict], Redaction | None]:
+    """Redacted copies of the turns when they go to Claude and redaction is on; the stored turns otherwise."""
+    if analyzer == Analyzer.OFFLINE or not settings.PII_REDACTION_KINDS:
+        return turns, None
+    return turns_redact(turns, kinds=settings.PII_REDACTION_KINDS)
 
 
 def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> AnalysisInput:
@@ -159,8 +178,9 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
     documents = documents_relevant(
         documents=snapshot.documents, transcript_text=transcript.text or "", max_tokens=settings.ANALYSIS_KB_MAX_TOKENS
     )
+    prompt_turns, redaction = _prompt_turns(turns, keys.analyzer)
     rendering = transcript_render(
-        turns=turns,
+        turns=prompt_turns,
         speakers=speakers,
         max_line_tokens=settings.ANALYSIS_CHUNK_TOKENS // 2,
         clock_every_s=settings.ANALYSIS_RENDER_CLOCK_S,
@@ -194,4 +214,6 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
         rubric_versions={d: r.version_id for d, r in snapshot.rubrics.items()},
         legend=rendering.legend,
         raw_tokens=transcript.token_count or token_estimate(transcript.text or ""),
+        prompt_turns=prompt_turns,
+        redaction=redaction,
     )

@@ -27,7 +27,14 @@ class OpenRequest:
     created_at: object
 
 
-def api_call_open(*, run_id: int | None, call_id: str, purpose: str, model: str) -> OpenRequest:
+def redaction_fields(redaction) -> dict:
+    """Ledger fields for an analysis.redaction.Redaction (None: the request carried no redacted transcript)."""
+    if redaction is None:
+        return {}
+    return {"pii_redacted": True, "pii_spans": dict(sorted(redaction.counts.items()))}
+
+
+def api_call_open(*, run_id: int | None, call_id: str, purpose: str, model: str, redaction=None) -> OpenRequest:
     """Record a request about to be sent. If the worker dies before the answer, the row stays `pending` and the
     sweep turns it `lost` (cost unknown) — so the ledger shows every request Anthropic may have billed."""
     row = ApiCall.objects.create(
@@ -38,6 +45,7 @@ def api_call_open(*, run_id: int | None, call_id: str, purpose: str, model: str)
         model=model[:80],
         status=ApiCallStatus.PENDING,
         price_source="in flight",
+        **redaction_fields(redaction),
     )
     return OpenRequest(row.pk, row.created_at)
 
@@ -61,6 +69,7 @@ def api_call_record(
     batch_id: str = "",
     model: str | None = None,
     opened: OpenRequest | None = None,
+    redaction=None,
 ) -> tuple[TokenUsage, Decimal | None]:
     """Write one ledger row (or complete the pending row `opened`); returns the request's usage and cost
     (cost None = unknown model price)."""
@@ -88,6 +97,7 @@ def api_call_record(
         price_source=price.source[:40] if price else "unknown model: cost not recorded",
         latency_ms=reply.latency_ms if reply else (error.latency_ms if error else None),
         attempt=reply.attempts if reply else (error.attempts if error else 1),
+        **redaction_fields(redaction),
     )
     if opened is None:
         ApiCall.objects.create(created_at=timezone.now(), **fields)

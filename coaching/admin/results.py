@@ -44,9 +44,11 @@ class ReviewedFilter(admin.SimpleListFilter):
     parameter_name = "reviewed"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Reviewed"), ("no", "Unreviewed")]
+        return [("yes", "Reviewed"), ("no", "Unreviewed"), ("confirm", "To confirm (rubric changed)")]
 
     def queryset(self, request, queryset):
+        if self.value() == "confirm":
+            return queryset.filter(manager_score__isnull=False, override_needs_confirmation=True)
         if self.value() == "yes":
             return queryset.filter(manager_score__isnull=False)
         if self.value() == "no":

@@ -20,6 +20,7 @@ from coaching.selectors.search import (
     call_search_export,
     call_search_queryset,
 )
+from coaching.selectors.sessions import session_list
 from coaching.selectors.teams import TeamReport, team_report
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "score_get_for_viewer",
     "scores_list",
     "scores_visible",
+    "session_list",
     "sessions_visible",
     "team_report",
 ]

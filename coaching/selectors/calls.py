@@ -49,6 +49,21 @@ class EvidenceView:
         return clock(self.start_ms)
 
 
+STATUS_WORDS = {"met": "met", "missed": "missed", "n_a": "not applicable on this call"}
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    """One rubric criterion as judged for the speaker, in plain words, with its verified quotes."""
+
+    name: str
+    status: str  # met | missed | n_a
+    status_words: str
+    level: int | None
+    weight: int
+    evidence: list[EvidenceView]
+
+
 @dataclass
 class ScoreView:
     score: DimensionScore
@@ -56,10 +71,17 @@ class ScoreView:
     evidence: list[EvidenceView]
     may_review: bool
     rubric_version: str
+    # Where a manager's override came from when a re-analysis carried it here ("" when made on this score).
+    carried_from: str = ""
+    criteria: list[CriterionView] = field(default_factory=list)  # empty for scores stored before contract 2
 
     @property
     def overridden(self) -> bool:
         return self.score.manager_score is not None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.overridden and self.score.override_needs_confirmation
 
 
 @dataclass
@@ -139,17 +161,32 @@ def _session_view(viewer: Viewer, session: CoachingSession, transcript: Transcri
     def anchor_for(start_ms):
         return transcript.anchor_for(start_ms) if transcript else f"t-{int(start_ms or 0)}"
 
-    scores = []
-    ordered = sorted(session.scores.all(), key=lambda score: _DIMENSION_ORDER.get(score.dimension, 99))
-    for score in ordered:
-        evidence = [
+    def evidence_views(items) -> list[EvidenceView]:
+        return [
             EvidenceView(
                 quote=item.get("quote", ""),
                 speaker_name=item.get("speaker_name", "") or session.speaker_name,
                 start_ms=item.get("start_ms"),
                 anchor=anchor_for(item.get("start_ms")),
             )
-            for item in score.evidence or []
+            for item in items or []
+        ]
+
+    scores = []
+    ordered = sorted(session.scores.all(), key=lambda score: _DIMENSION_ORDER.get(score.dimension, 99))
+    earlier = _carried_from(ordered)
+    for score in ordered:
+        evidence = evidence_views(score.evidence)
+        criteria = [
+            CriterionView(
+                name=item.get("name") or item.get("key", ""),
+                status=item.get("status", "n_a"),
+                status_words=STATUS_WORDS.get(item.get("status", ""), item.get("status", "")),
+                level=item.get("level"),
+                weight=item.get("weight", 0),
+                evidence=evidence_views(item.get("evidence")),
+            )
+            for item in score.criteria or []
         ]
         version = score.rubric_version
         scores.append(
@@ -158,7 +195,9 @@ def _session_view(viewer: Viewer, session: CoachingSession, transcript: Transcri
                 label=DIMENSION_LABELS.get(score.dimension, score.dimension),
                 evidence=evidence,
                 may_review=viewer.may_review_rep(session.rep_id),
-                rubric_version=f"{version.rubric.name} v{version.number}" if version else "",
+                rubric_version=_version_label(version),
+                carried_from=_carried_label(earlier.get(score.override_carried_from)),
+                criteria=criteria,
             )
         )
     moments = [
@@ -166,6 +205,27 @@ def _session_view(viewer: Viewer, session: CoachingSession, transcript: Transcri
         for moment in session.key_moments or []
     ]
     return SessionView(session=session, scores=scores, stats=stats_view(session.interaction_stats), moments=moments)
+
+
+def _version_label(version) -> str:
+    return f"{version.rubric.name} v{version.number}" if version else ""
+
+
+def _carried_from(scores: list[DimensionScore]) -> dict[int, DimensionScore]:
+    """The earlier scores overrides were carried from (one query; same call, so the same partition)."""
+    ids = [score.override_carried_from for score in scores if score.override_carried_from]
+    if not ids:
+        return {}
+    earlier = DimensionScore.objects.filter(pk__in=ids, call_started=scores[0].call_started)
+    return {row.pk: row for row in earlier.select_related("rubric_version__rubric")}
+
+
+def _carried_label(earlier: DimensionScore | None) -> str:
+    if earlier is None or earlier.manager_score is None:
+        return ""
+    ai = "N/A" if earlier.score is None else str(earlier.score)
+    version = _version_label(earlier.rubric_version)
+    return f"made on an earlier analysis (AI {ai}{' under ' + version if version else ''})"
 
 
 def _analysis(viewer: Viewer, call: Call, sessions: list[CoachingSession]) -> AnalysisView | None:

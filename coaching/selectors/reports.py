@@ -108,9 +108,13 @@ def labelled_gaps(trends: dict[str, metrics.Trend], *, threshold: float) -> list
     return [(DIMENSION_LABELS[gap.dimension], gap) for gap in metrics.skill_gaps(trends, threshold=threshold)]
 
 
-def _recurring(texts) -> list[metrics.Theme]:
-    """Themes seen in at least two sessions: what keeps coming back, not a one-off remark."""
-    return [theme for theme in metrics.themes_group(texts) if theme.count >= RECURRING_MIN]
+def _recurring(rows: list[tuple]) -> tuple[list[metrics.Theme], list[metrics.Theme]]:
+    """(strengths, improvements) seen on at least two calls, each theme on the side it mostly falls on."""
+    return metrics.themes_by_side(
+        strengths=[(row[4], text) for row in rows for text in row[1] or []],
+        improvements=[(row[4], text) for row in rows for text in row[2] or []],
+        min_calls=RECURRING_MIN,
+    )
 
 
 def _recent(viewer: Viewer, rep_id: str, *, end: dt.datetime) -> list[RecentCall]:
@@ -145,14 +149,15 @@ def rep_report(
     window = sessions_visible(viewer=viewer).filter(
         rep_id=rep.pk, call_started__gte=week_starts[0], call_started__lt=end
     )
-    rows = list(window.values_list("interaction_stats", "strengths", "improvements", "analyzer"))
+    rows = list(window.values_list("interaction_stats", "strengths", "improvements", "analyzer", "call_id"))
+    strengths, improvements = _recurring(rows)
     return RepReport(
         rep=rep,
         weeks=week_starts,
         trends=trends,
         stats=stats_median_view(row[0] for row in rows),
-        strengths=_recurring(text for row in rows for text in row[1] or []),
-        improvements=_recurring(text for row in rows for text in row[2] or []),
+        strengths=strengths,
+        improvements=improvements,
         gaps=labelled_gaps({t.dimension: t.trend for t in trends}, threshold=settings.SKILL_GAP_THRESHOLD),
         recent=_recent(viewer, rep.pk, end=end),
         session_count=len(rows),

@@ -6,15 +6,21 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from coaching.access import Viewer
+from coaching.access import Viewer, scores_visible_q
 from coaching.models import DimensionScore
 from coaching.selectors.common import scores_visible
 from core.errors import NotFound
 
 
-def scores_list(*, viewer: Viewer, reviewed: bool | None = None) -> QuerySet[DimensionScore]:
-    """Visible scores of current sessions; `reviewed` True/False keeps only (un)reviewed ones."""
-    scores = scores_visible(viewer=viewer)
+def scores_list(
+    *, viewer: Viewer, reviewed: bool | None = None, include_superseded: bool = False
+) -> QuerySet[DimensionScore]:
+    """Visible scores of current sessions (of superseded ones too with `include_superseded`, as the admin's list
+    shows them); `reviewed` True/False keeps only (un)reviewed ones."""
+    if include_superseded:
+        scores = DimensionScore.objects.filter(scores_visible_q(viewer))
+    else:
+        scores = scores_visible(viewer=viewer)
     if reviewed is not None:
         scores = scores.filter(manager_score__isnull=not reviewed)
     return scores

@@ -51,5 +51,10 @@ def score_override(
         locked.manager_note = note if manager_score is not None else ""
         locked.reviewed_by_id = user.pk if manager_score is not None else None
         locked.reviewed_at = timezone.now() if manager_score is not None else None
-        locked.save(update_fields=["manager_score", "manager_note", "reviewed_by", "reviewed_at"])
+        # Saving (or clearing) the override is the manager's own judgement on this score: confirmed.
+        locked.override_needs_confirmation = False
+        if manager_score is None:
+            locked.override_carried_from = None
+        fields = ["manager_score", "manager_note", "reviewed_by", "reviewed_at", "override_needs_confirmation"]
+        locked.save(update_fields=[*fields, "override_carried_from"])
     return locked

@@ -31,6 +31,7 @@ def sessions_store_from_run(*, run_id: int) -> list[int]:
     if len(existing) == len(result.speakers):
         return list(existing.values())
     speaker_ids = [speaker.speaker_id for speaker in result.speakers]
+    overrides = _current_overrides(call_id=call.pk, call_started=started, speaker_ids=speaker_ids, run_id=run.pk)
     CoachingSession.objects.filter(call_id=call.pk, speaker_id__in=speaker_ids, is_current=True).exclude(
         run_id=run.pk
     ).update(is_current=False)
@@ -49,6 +50,7 @@ def sessions_store_from_run(*, run_id: int) -> list[int]:
             speaker_email=speaker.email,
             role=speaker.role,
             analyzer=result.analyzer,
+            contract=result.contract,
             is_current=True,
             overall_score=None if speaker.overall_score is None else Decimal(str(round(speaker.overall_score, 2))),
             summary=speaker.summary,
@@ -59,19 +61,55 @@ def sessions_store_from_run(*, run_id: int) -> list[int]:
             interaction_stats=speaker.interaction_stats,
         )
         DimensionScore.objects.bulk_create(
-            DimensionScore(
-                call_started=started,
-                session_id=session.pk,
-                rep_id=speaker.user_id,
-                dimension=dimension.dimension,
-                score=dimension.score,
-                rationale=dimension.rationale,
-                evidence=[evidence.model_dump(mode="json") for evidence in dimension.evidence],
-                criteria_met=dimension.criteria_met,
-                criteria_missed=dimension.criteria_missed,
-                rubric_version_id=dimension.rubric_version_id,
+            _carried(
+                DimensionScore(
+                    call_started=started,
+                    session_id=session.pk,
+                    rep_id=speaker.user_id,
+                    dimension=dimension.dimension,
+                    score=dimension.score,
+                    rationale=dimension.rationale,
+                    evidence=[evidence.model_dump(mode="json") for evidence in dimension.evidence],
+                    criteria_met=dimension.criteria_met,
+                    criteria_missed=dimension.criteria_missed,
+                    criteria=[criterion.model_dump(mode="json") for criterion in dimension.criteria],
+                    cap_reason=dimension.cap_reason[:300],
+                    rubric_version_id=dimension.rubric_version_id,
+                ),
+                previous=overrides.get((speaker.speaker_id, dimension.dimension)),
             )
             for dimension in speaker.dimensions
         )
         session_ids.append(session.pk)
     return session_ids
+
+
+def _current_overrides(
+    *, call_id: str, call_started, speaker_ids: list[str], run_id: int
+) -> dict[tuple[str, str], DimensionScore]:
+    """The manager overrides on the call's current scores (from other runs), by (speaker, dimension)."""
+    scores = DimensionScore.objects.filter(
+        call_started=call_started,
+        session__call_id=call_id,
+        session__call_started=call_started,
+        session__is_current=True,
+        session__speaker_id__in=speaker_ids,
+        manager_score__isnull=False,
+    ).exclude(session__run_id=run_id)
+    return {(score.session.speaker_id, score.dimension): score for score in scores.select_related("session")}
+
+
+def _carried(score: DimensionScore, *, previous: DimensionScore | None) -> DimensionScore:
+    """A manager's judgement is data: it moves to the new current score with its note, reviewer and time; under a
+    different rubric version it is kept but flagged for the manager to confirm (so is one still unconfirmed)."""
+    if previous is None:
+        return score
+    score.manager_score = previous.manager_score
+    score.manager_note = previous.manager_note
+    score.reviewed_by_id = previous.reviewed_by_id
+    score.reviewed_at = previous.reviewed_at
+    score.override_carried_from = previous.pk
+    score.override_needs_confirmation = (
+        previous.override_needs_confirmation or previous.rubric_version_id != score.rubric_version_id
+    )
+    return score

@@ -168,8 +168,11 @@ def review_compute(
     series = weekly_series(index.rows("weekly", rep_ids), week_starts)
     trends = {key: metrics.trend(values) for key, values in series.items()}
     gaps = metrics.skill_gaps({d: trends[d] for d in DIMENSIONS}, threshold=threshold)
-    improvements = [text for s in sessions for text in s["improvements"] or []]
-    strengths = [text for s in sessions for text in s["strengths"] or []]
+    strengths, improvements = metrics.themes_by_side(
+        strengths=[(s["call_id"], text) for s in sessions for text in s["strengths"] or []],
+        improvements=[(s["call_id"], text) for s in sessions for text in s["improvements"] or []],
+        limit=3,
+    )
     content = {
         "scope": scope,
         "subject": {"id": subject.pk, "name": subject.name or subject.email, "email": subject.email},
@@ -186,8 +189,8 @@ def review_compute(
         "overall_mean": metrics.rounded(metrics.mean(row["effective"] for row in scores)),
         "dimensions": _dimension_block(scores, index.rows("previous_scores", rep_ids)),
         "stats": _stats_block(sessions),
-        "improvement_themes": [theme.as_dict() for theme in metrics.themes_group(improvements, limit=3)],
-        "strength_themes": [theme.as_dict() for theme in metrics.themes_group(strengths, limit=3)],
+        "improvement_themes": [theme.as_dict() for theme in improvements],  # counts are calls
+        "strength_themes": [theme.as_dict() for theme in strengths],
         "calls_to_review": calls_to_review(sessions=sessions, scores=scores, gaps=gaps, threshold=threshold),
         "overrides": _overrides(scores),
         "missing": missing,

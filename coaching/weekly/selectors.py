@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, DateField, F, Q
+from django.db.models import Count, DateField, F, Q, QuerySet
 from django.db.models.functions import Coalesce, Trunc
 
-from coaching.access import Viewer, calls_visible_q, scores_visible_q, sessions_visible_q
+from coaching.access import Viewer, calls_visible_q, scores_visible_q, sessions_visible_q, weekly_reviews_visible_q
 from coaching.models import CoachingSession, DimensionScore, ReviewScope, WeeklyReview
 from coaching.needs import RepNeed
 from coaching.selectors.needs import needs_for_scores
@@ -157,3 +157,8 @@ def period_calls_unanalysed(
 
 def weekly_reviews_for_week(*, week: str, scope: str = ReviewScope.TEAM) -> list[WeeklyReview]:
     return list(WeeklyReview.objects.filter(week=week, scope=scope).order_by("subject_id"))
+
+
+def weekly_review_list(*, viewer: Viewer) -> QuerySet[WeeklyReview]:
+    """Weekly reviews the viewer may see (a rep's review is the rep's, a team review its manager's)."""
+    return WeeklyReview.objects.filter(weekly_reviews_visible_q(viewer))

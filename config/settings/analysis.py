@@ -1,5 +1,6 @@
 """Analysis settings: which analyzer, which model, chunking, budget."""
 
+from analysis.redaction import kinds_parse
 from config.env import EnvError, env_float, env_int, env_str
 
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY")
@@ -11,6 +12,8 @@ if ANALYZER not in {"claude", "offline"}:
     raise EnvError(f"ANALYZER must be 'claude' or 'offline', not {ANALYZER!r}")
 if ANALYZER == "claude" and not ANTHROPIC_API_KEY:
     raise EnvError("ANALYZER=claude needs ANTHROPIC_API_KEY (or leave ANALYZER unset to run the offline analyzer)")
+# The company whose reps are coached, as the analysis instructions name it (blank: "a B2B sales team").
+SELLER_NAME = env_str("SELLER_NAME")
 CLAUDE_TIMEOUT_S = env_float("CLAUDE_TIMEOUT_S", 300.0)
 CLAUDE_MAX_RETRIES = env_int("CLAUDE_MAX_RETRIES", 4)
 CLAUDE_MAX_OUTPUT_TOKENS = env_int("CLAUDE_MAX_OUTPUT_TOKENS", 8000)
@@ -41,3 +44,10 @@ ANALYSIS_OUTPUT_TOKENS_PER_SPEAKER = env_int("ANALYSIS_OUTPUT_TOKENS_PER_SPEAKER
 # A call whose analysis claim went stale this many times (each worker killed or past the task timeout) fails with
 # that reason instead of being paid for again; 0 = no limit.
 ANALYSIS_MAX_ATTEMPTS = env_int("ANALYSIS_MAX_ATTEMPTS", 3)
+
+# PII redaction before anything is sent to Claude (analysis/redaction.py): "all" (default), "off", or some of
+# email,phone,card,iban,account,ssn. The stored transcript keeps the original; the setting is in the cache key.
+try:
+    PII_REDACTION_KINDS = kinds_parse(env_str("PII_REDACTION", "all"))
+except ValueError as exc:
+    raise EnvError(f"PII_REDACTION: {exc}") from exc

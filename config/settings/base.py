@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's assets, served from our static files (no CDN)
     "django_q",
     "core",
     "gong",
@@ -109,9 +110,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "callcoach API",
-    "DESCRIPTION": "Gong webhooks in, coaching out.",
+    "DESCRIPTION": (
+        "Gong webhooks in (`POST /webhooks/gong/`), coaching out: a read-only, paginated API for BI tools under "
+        "`/api/v1/`, authenticated by `Authorization: Bearer <token>` with a token from "
+        "`manage.py mcp_token --user EMAIL --scope read`. A token sees exactly what its user sees in the admin."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Queue (django-q2). At-least-once delivery: every task is idempotent. `timeout` < `retry` so a task is
@@ -129,6 +137,9 @@ Q_CLUSTER: dict = {
     "catch_up": False,
     "label": "Task queue",
 }
+# Each qcluster task process raises its nice value by this much, so webhooks on the same host get the CPU first
+# (config/worker.py); 0 = leave the priority alone.
+Q_WORKER_NICE = env_int("Q_WORKER_NICE", 10)
 if QUEUE_BROKER == "redis":
     Q_CLUSTER["redis"] = REDIS_URL
 else:

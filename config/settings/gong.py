@@ -43,3 +43,13 @@ GONG_FETCH_MAX_DELAY_S = env_float("GONG_FETCH_MAX_DELAY_S", 20.0)
 GONG_FETCH_WINDOW_S = env_float("GONG_FETCH_WINDOW_S", 300.0)
 # Longest Retry-After we sleep through inside a request; longer (e.g. the daily quota) raises GongRateLimited.
 GONG_MAX_RETRY_WAIT_S = env_float("GONG_MAX_RETRY_WAIT_S", 60.0)
+
+# Calibration (managers' Gong scorecards and deal outcomes), synced daily by coaching.tasks.calibration_sync.
+# Scorecards reviewed in the last N days are re-read (a manager may review or edit a review days later).
+GONG_SCORECARDS_LOOKBACK_DAYS = env_int("GONG_SCORECARDS_LOOKBACK_DAYS", 14)
+# At most this many calls (one per still-open opportunity) are re-read per day for their deal's state "now":
+# 100 calls per /v2/calls/extensive request, so the default costs at most 20 requests a day.
+GONG_OUTCOMES_MAX_CALLS = env_int("GONG_OUTCOMES_MAX_CALLS", 2000)
+# CRM stage names that mean a deal is won / lost (case and spaces ignored); Salesforce's IsWon/IsClosed win.
+OUTCOME_WON_STAGES = env_list("OUTCOME_WON_STAGES", ["Closed Won", "Won"])
+OUTCOME_LOST_STAGES = env_list("OUTCOME_LOST_STAGES", ["Closed Lost", "Lost"])

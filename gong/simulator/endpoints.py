@@ -17,6 +17,12 @@ Routes (anything else → 404 ``{"requestId", "errors": ["Not found"]}``):
   → ``{requestId, records, callTranscripts: [{callId, transcript: [{speakerId, topic, sentences: [{start, end,
   text}]}]}]}``. A call whose transcript is not ready yet (late call) is simply absent, as in Gong.
 * ``GET /v2/workspaces`` → ``{requestId, workspaces: [{id, name, description}]}``.
+* ``GET /v2/settings/scorecards`` → ``{requestId, scorecards: [...]}``; ``POST /v2/stats/activity/scorecards``
+  body ``{cursor?, filter: {callFromDate?, callToDate?, reviewFromDate?, reviewToDate? (YYYY-MM-DD, from
+  inclusive, to exclusive), reviewedUserIds?, scorecardIds?, reviewMethod?}}`` → ``{requestId, records,
+  answeredScorecards}`` (shapes and planted answers: gong/simulator/scorecards.py; empty → 404 "No scorecards
+  found corresponding to the provided filters"). ``contentSelector.contextTiming`` (``Now`` by default,
+  ``TimeOfCall``) picks the CRM context's state: gong/simulator/outcomes.py.
 
 Dates filter start time, ``fromDateTime`` inclusive, ``toDateTime`` exclusive; from ≥ to → 400. Lists hold
 ``page_size`` (100) records; ``records = {totalRecords, currentPageSize, currentPageNumber (0-based), cursor?}``
@@ -32,12 +38,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import jwt
 
 from gong.simulator.corpus import Corpus
+from gong.simulator.outcomes import OutcomePlan
+from gong.simulator.scorecards import ScorecardPlan
 
 NO_CALLS = "No calls found corresponding to the provided filters"
 NO_USERS = "No users found corresponding to the provided filters"
@@ -107,6 +115,8 @@ class GongApi:
         self.base_url = base_url
         self._calls_by_id = {record["metaData"]["id"]: record for record in corpus.calls}
         self._users_by_id = {user["id"]: user for user in corpus.users}
+        self.scorecards = ScorecardPlan(corpus)
+        self.outcomes = OutcomePlan(corpus)
 
     # -- routing ----------------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes, *, now: datetime) -> Reply:
@@ -120,6 +130,8 @@ class GongApi:
             ("POST", "/v2/calls/extensive"): lambda: self.calls_extensive(payload, now),
             ("POST", "/v2/calls/transcript"): lambda: self.calls_transcript(payload, now),
             ("GET", "/v2/workspaces"): lambda: Reply(200, {"workspaces": [self.corpus.workspace]}),
+            ("GET", "/v2/settings/scorecards"): lambda: Reply(200, {"scorecards": self.scorecards.definitions}),
+            ("POST", "/v2/stats/activity/scorecards"): lambda: self.scorecards_answered(payload, now),
         }
         if (method, path) in routes:
             return routes[(method, path)]()
@@ -258,19 +270,23 @@ class GongApi:
         matching = self._calls_matching(filters)
         key = "calls/extensive:" + json.dumps([filters, selector], sort_keys=True)
         page, records = self._page(key, matching, payload.get("cursor"), now, NO_CALLS)
-        return Reply(200, {"records": records, "calls": [self._project(record, selector) for record in page]})
+        calls = [self._project(record, selector, now) for record in page]
+        return Reply(200, {"records": records, "calls": calls})
 
-    def _project(self, record: dict[str, Any], selector: dict[str, Any]) -> dict[str, Any]:
-        """Only the sections the contentSelector asks for, as Gong does."""
+    def _project(self, record: dict[str, Any], selector: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """Only the sections the contentSelector asks for, as Gong does (CRM context as of contextTiming)."""
         fields = selector.get("exposedFields") or {}
         out: dict[str, Any] = {"metaData": record["metaData"]}
         context = selector.get("context") or "None"
+        timing = selector.get("contextTiming") or ["Now"]
+        if context in ("Extended", "Basic") and not (isinstance(timing, list) and set(timing) <= {"Now", "TimeOfCall"}):
+            raise ApiError(400, "contentSelector.contextTiming: must be an array of Now, TimeOfCall")
         if context == "Extended":
-            out["context"] = record["context"]
+            out["context"] = self.outcomes.context(record, timing=timing, now=now)
         elif context == "Basic":
             out["context"] = [
                 {**system, "objects": [{k: v for k, v in obj.items() if k != "fields"} for obj in system["objects"]]}
-                for system in record["context"]
+                for system in self.outcomes.context(record, timing=timing, now=now)
             ]
         if fields.get("parties"):
             out["parties"] = record["parties"]
@@ -302,3 +318,45 @@ class GongApi:
         key = "calls/transcript:" + json.dumps(filters, sort_keys=True)
         page, records = self._page(key, ready, payload.get("cursor"), now, NO_CALLS)
         return Reply(200, {"records": records, "callTranscripts": page})
+
+    # -- scorecards -------------------------------------------------------------------------------------------
+    def scorecards_answered(self, payload: dict[str, Any], now: datetime) -> Reply:
+        """POST /v2/stats/activity/scorecards: answered scorecards by call date, review date, user, scorecard."""
+        filters = self._filter(payload)
+        bounds = {name: _date(filters.get(name), name) for name in _SCORECARD_DATES}
+        users = _string_list(filters.get("reviewedUserIds"), "filter.reviewedUserIds")
+        cards = _string_list(filters.get("scorecardIds"), "filter.scorecardIds")
+        method = filters.get("reviewMethod")
+        methods = {str(card["scorecardId"]): card["reviewMethod"] for card in self.scorecards.definitions}
+        matching = [
+            item
+            for item in self.scorecards.answered
+            if _within(item["callStartTime"], bounds["callFromDate"], bounds["callToDate"])
+            and _within(item["reviewTime"], bounds["reviewFromDate"], bounds["reviewToDate"])
+            and (users is None or item["reviewedUserId"] in users)
+            and (cards is None or str(item["scorecardId"]) in cards)
+            and (method in (None, "") or methods[str(item["scorecardId"])] == method)
+        ]
+        key = "stats/activity/scorecards:" + json.dumps(filters, sort_keys=True)
+        page, records = self._page(key, matching, payload.get("cursor"), now, NO_SCORECARDS)
+        return Reply(200, {"records": records, "answeredScorecards": page})
+
+
+NO_SCORECARDS = "No scorecards found corresponding to the provided filters"
+_SCORECARD_DATES = ("callFromDate", "callToDate", "reviewFromDate", "reviewToDate")
+
+
+def _date(value: Any, name: str):
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ApiError(400, f"filter.{name}: must be a date in the format YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(400, f"filter.{name}: '{value}' is not a valid date") from None
+
+
+def _within(moment: str, start, end) -> bool:
+    day = datetime.fromisoformat(moment).date()  # the date where it happened (the company's zone, [I])
+    return (start is None or day >= start) and (end is None or day < end)

@@ -17,14 +17,16 @@ from mcp_bridge.runtime import respond, tool_scope
 from mcp_bridge.serializers import clock, num, rep_brief, stats_compact, weighted_mean
 
 
-def get_rep_insights(rep: RepRef, start: StartDate = None, end: EndDate = None) -> ToolResult:
+def get_rep_insights(rep: RepRef = "me", start: StartDate = None, end: EndDate = None) -> ToolResult:
     """How a rep is doing over a period (default: the last 90 days): per dimension the mean score, the trend
     (`dir` up/down/flat, `slope` points per week) and weekly means (oldest first); skill gaps; recurring
-    strengths and improvements (with how many calls mention them); median interaction stats against Gong's
+    strengths and improvements (`calls`: how many calls name them; each theme is on the side most of its calls
+    put it, with the other side's count); median interaction stats against Gong's
     published ranges (`flag` high/low); and the 10 most recent analysed calls with their scores.
 
-    `rep` is an email, a full or partial name, a Gong user id, or "me". Call ids in `recent` chain into
-    analyze_call and compare_calls. Scores are 1–5; `offline` counts analyses from the non-Claude baseline.
+    `rep` is an email, a full or partial name, a Gong user id, or "me" (the default: you). Call ids in
+    `recent` chain into analyze_call and compare_calls. Scores are 1–5; `offline` counts analyses from the
+    non-Claude baseline.
     """
     with tool_scope("get_rep_insights") as viewer:
         start, end = period(start, end)
@@ -48,8 +50,14 @@ def get_rep_insights(rep: RepRef, start: StartDate = None, end: EndDate = None) 
                     for trend in report.trends
                 },
                 "gaps": [gap.as_dict() for gap in report_gaps(report)],
-                "strengths": [{"theme": clip(t.label, 160), "calls": t.count} for t in report.strengths],
-                "improve": [{"theme": clip(t.label, 160), "calls": t.count} for t in report.improvements],
+                "strengths": [
+                    {"theme": clip(t.label, 160), "calls": t.count, "missed_on_calls": t.improvement_calls}
+                    for t in report.strengths
+                ],
+                "improve": [
+                    {"theme": clip(t.label, 160), "calls": t.count, "strength_on_calls": t.strength_calls}
+                    for t in report.improvements
+                ],
                 "stats": stats_compact(report.stats),
                 "recent": [
                     {
@@ -66,7 +74,7 @@ def get_rep_insights(rep: RepRef, start: StartDate = None, end: EndDate = None) 
 
 
 def get_coaching_plan(
-    rep: RepRef,
+    rep: RepRef = "me",
     weeks: Annotated[int, Field(ge=2, le=26, description="Weeks of history to base the plan on (2–26).")] = 8,
     horizon_weeks: Annotated[int, Field(ge=1, le=12, description="Weeks the goals are set for (1–12).")] = 4,
 ) -> ToolResult:
@@ -76,7 +84,8 @@ def get_coaching_plan(
     see teammates' calls, the rep's own best calls on it (`own`: true) — and a measurable goal for the next
     `horizon_weeks`; plus goals for interaction stats outside Gong's published ranges.
 
-    `rep` is an email, a full or partial name, a Gong user id, or "me".
+    `needs_coaching` gives the portal's reasons when the rep needs coaching (the dashboard's rule).
+    `rep` is an email, a full or partial name, a Gong user id, or "me" (the default: you).
     """
     with tool_scope("get_coaching_plan") as viewer:
         person = rep_resolve(viewer=viewer, ref=rep)

@@ -111,12 +111,18 @@ def batch_analyze_calls(
 def export_coaching_report(
     scope: Annotated[Literal["rep", "team"], Field(description="A rep's report, or a manager's team report.")],
     subject: Annotated[
-        str, Field(min_length=2, max_length=254, description="The rep (or the manager, for a team): email, name or id.")
-    ],
+        str,
+        Field(
+            min_length=2,
+            max_length=254,
+            description='The rep (or the manager, for a team): email, name, id, or "me" (default: you).',
+        ),
+    ] = "me",
     start: StartDate = None,
     end: EndDate = None,
     format: Annotated[
-        Literal["md", "html", "csv", "json"], Field(description="md (Markdown), html, csv or json.")
+        Literal["md", "markdown", "html", "csv", "json"],
+        Field(description="md or markdown (Markdown), html, csv or json."),
     ] = "md",
     cursor: Cursor = None,
 ) -> ToolResult:
@@ -126,6 +132,7 @@ def export_coaching_report(
     `body`; a long body comes in parts — pass `next_cursor` back as `cursor` for the next part.
     """
     with tool_scope("export_coaching_report") as viewer:
+        format = "md" if format == "markdown" else format
         start, end = period(start, end)
         person = rep_resolve(viewer=viewer, ref=subject)
         export = report_export(viewer=viewer, scope=scope, subject=person.pk, start=start, end=end, fmt=format)

@@ -4,46 +4,49 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from analysis.merge import dimension_merge
+from analysis.merge import criterion_merge, dimension_merge
 from analysis.pricing import TokenUsage, cost_usd
-from analysis.schemas import DimensionResult, Evidence
+from analysis.schemas import CriterionResult, DimensionResult, Evidence
 
 
 def ev(quote: str, turn: int, start: int) -> Evidence:
     return Evidence(quote=quote, speaker_id="1", speaker_name="Ana", start_ms=start, turn_index=turn)
 
 
-def test_scores_are_weighted_by_verified_evidence():
-    strong = DimensionResult(dimension="discovery", score=5, evidence=[ev("a b c", 1, 10), ev("d e f", 2, 20)])
-    weak = DimensionResult(dimension="discovery", score=2, evidence=[])
-    assert dimension_merge([strong, weak]).score == 4  # (5·3 + 2·1) / 4 = 4.25
+def crit(key: str, status: str, level: int | None, *evidence: Evidence, weight: int = 50) -> CriterionResult:
+    return CriterionResult(key=key, weight=weight, status=status, level=level, evidence=list(evidence))
 
 
-def test_na_only_when_every_chunk_says_na():
-    na = DimensionResult(dimension="objection_handling", score=None)
-    scored = DimensionResult(dimension="objection_handling", score=3, evidence=[ev("x y z", 4, 40)])
-    assert dimension_merge([na, scored]).score == 3
-    assert dimension_merge([na, na]).score is None
+def test_a_criterion_met_in_any_part_is_met_at_its_best_level():
+    merged = criterion_merge([crit("pain", "missed", 2), crit("pain", "met", 4), crit("pain", "met", 3)])
+    assert (merged.status, merged.level) == ("met", 4)
 
 
-def test_evidence_seen_twice_in_the_overlap_is_kept_once_and_criteria_met_win():
-    first = DimensionResult(
-        dimension="discovery",
-        score=4,
-        evidence=[ev("Walk me through it", 7, 70)],
-        criteria_met=["pain"],
-        criteria_missed=["metrics"],
+def test_a_miss_counts_only_where_the_part_could_show_it():
+    merged = criterion_merge([crit("pain", "n_a", None), crit("pain", "missed", 2), crit("pain", "missed", 3)])
+    assert (merged.status, merged.level) == ("missed", 3)  # mean of the parts that had the occasion, half up
+    assert criterion_merge([crit("pain", "n_a", None), crit("pain", "n_a", None)]).status == "n_a"
+
+
+def test_the_merged_dimension_is_computed_from_merged_criteria_not_averaged():
+    early = DimensionResult(
+        dimension="discovery", score=5, criteria=[crit("pain", "met", 5), crit("metrics", "met", 4)]
     )
-    second = DimensionResult(
-        dimension="discovery",
-        score=4,
-        evidence=[ev("walk me through it!", 7, 70)],
-        criteria_met=["metrics"],
-        criteria_missed=["process"],
+    late = DimensionResult(
+        dimension="discovery", score=None, criteria=[crit("pain", "n_a", None), crit("metrics", "n_a", None)]
     )
-    merged = dimension_merge([first, second])
-    assert len(merged.evidence) == 1
-    assert merged.criteria_met == ["pain", "metrics"] and merged.criteria_missed == ["process"]
+    merged = dimension_merge([early, late, late], rubric=None, product_errors=0)
+    assert merged.score == 5 and merged.criteria_met == ["pain", "metrics"]  # (5·50 + 4·50) / 100 = 4.5 → 5
+    assert dimension_merge([late, late], rubric=None, product_errors=0).score is None
+
+
+def test_evidence_seen_twice_in_the_overlap_is_kept_once_and_backs_the_merged_status():
+    first = DimensionResult(dimension="discovery", criteria=[crit("pain", "met", 4, ev("Walk me through it", 7, 70))])
+    second = DimensionResult(dimension="discovery", criteria=[crit("pain", "met", 3, ev("walk me through it!", 7, 70))])
+    third = DimensionResult(dimension="discovery", criteria=[crit("pain", "missed", 1, ev("Anyway moving on", 9, 90))])
+    merged = dimension_merge([first, second, third], rubric=None, product_errors=0)
+    assert [e.quote for e in merged.criteria[0].evidence] == ["Walk me through it"]
+    assert [e.quote for e in merged.evidence] == ["Walk me through it"]
 
 
 def test_cost_uses_cache_multipliers_and_the_batch_discount():

@@ -96,6 +96,33 @@ def test_recurring_improvements_are_grouped_into_themes_most_frequent_first():
     assert "question" in themes[0].keywords
 
 
+def test_themes_are_counted_per_call_and_shown_on_the_side_most_calls_put_them():
+    strengths = [("c1", "Asked about budget early"), ("c2", "Asked about the budget early on")]
+    strengths.append(("c6", "Clear next steps agreed"))
+    improvements = [
+        ("c3", "Ask about budget earlier"),
+        ("c3", "Ask about the budget earlier"),  # twice on one call: one call
+        ("c4", "Ask about budget earlier"),
+        ("c5", "Ask about budget early"),
+        ("c1", "Summarise next steps"),
+        ("c2", "Summarise the next steps"),
+    ]
+    strong, weak = metrics.themes_by_side(strengths=strengths, improvements=improvements)
+    assert strong == []  # budget is a miss on 3 calls and a strength on 2: an improvement only
+    budget, steps = weak
+    assert (budget.count, budget.strength_calls, budget.improvement_calls, budget.side) == (3, 2, 3, "improvement")
+    assert budget.label == "Ask about budget earlier" and budget.other_calls == 2
+    assert (steps.count, steps.strength_calls) == (2, 1)
+    assert metrics.themes_by_side(strengths=strengths, improvements=improvements, min_calls=3)[1] == [budget]
+
+
+def test_a_theme_tied_between_the_sides_counts_as_an_improvement():
+    strong, weak = metrics.themes_by_side(
+        strengths=[("c1", "Handled pricing objection")], improvements=[("c2", "Handle the pricing objection")]
+    )
+    assert strong == [] and [(t.count, t.strength_calls) for t in weak] == [(1, 1)]
+
+
 def test_theme_grouping_does_not_depend_on_input_order():
     texts = ["Handle pricing objections", "Talk less, listen more", "Address the pricing objection directly"]
     assert metrics.themes_group(texts) == metrics.themes_group(list(reversed(texts)))

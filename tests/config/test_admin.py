@@ -9,9 +9,11 @@ def test_every_registered_model_list_page_renders_for_staff(admin_client_logged_
 
     ours = [model for model in admin.site._registry if model._meta.app_label in
             {"gong", "knowledgebase", "analysis", "coaching", "core"}]  # fmt: skip
-    # The 14 domain tables plus the infrastructure ones (Gong quota, API tokens, once-only markers).
+    # The 14 domain tables plus the infrastructure ones (Gong quota, API tokens, once-only markers), plus the
+    # calibration pages ops use (scorecard question mapping, reference scores).
     assert {model._meta.db_table for model in ours} >= {"gong_api_quota", "core_api_token", "core_once_marker"}
-    assert len(ours) == 17
+    assert {model._meta.db_table for model in ours} >= {"coaching_scorecard_mapping", "coaching_reference_score"}
+    assert len(ours) == 19
     for model in ours:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         response = admin_client_logged_in.get(url)

@@ -157,28 +157,33 @@ class FakeAnthropic:
         start = int(hashlib.sha256(seed.encode()).hexdigest(), 16)
         return " ".join(vocabulary[(start + i) % len(vocabulary)] for i in range(words)).capitalize() + "."
 
-    def _dimension(self, speaker_id: str, position: int, index: int, lines: list[str], customer_lines) -> dict:
+    def _dimension(self, speaker_id: str, position: int, index: int, lines: list[str], customer_lines, keys) -> dict:
+        """Every criterion judged at the level `score_fn` gives the dimension (so the computed dimension score is
+        that level): met at 3+, missed below, n_a when it gives None. Quotes go to the first criterion."""
         dimension = DIMENSIONS[index]
         full = self.answer_size == "full"
-        count = 3 if full else 2
-        quotes = [_words(lines[(index * 3 + k) % len(lines)]) for k in range(min(count, len(lines)))]
-        if position == 0 and index == 0 and self.fabricate:
-            quotes.append(FABRICATED)
-        if position == 0 and index == 1 and self.wrong_speaker and customer_lines:
-            quotes.append(_words(customer_lines[0]))
         score = self.score_fn(speaker_id, dimension, lines)
-        return {
-            "dimension": dimension,
-            "score": score,
-            "rationale": self._prose(40, speaker_id + dimension) if full else f"Observed {len(lines)} turns.",
-            "quotes": quotes if score is not None else [],
-            "criteria_met": ["current_state_and_pain", "impact_and_metrics"] if full else [],
-            "criteria_missed": ["decision_process"] if full else [],
-        }
+        criteria = []
+        for number, key in enumerate(keys):
+            quotes = []
+            if lines and (full or number == 0):
+                quotes = [_words(lines[(index * 3 + number * 2 + k) % len(lines)]) for k in range(min(2, len(lines)))]
+            if number == 0 and position == 0 and index == 0 and self.fabricate:
+                quotes = [*quotes[:1], FABRICATED]  # at most 2 quotes per criterion, as the prompt asks
+            if number == 0 and position == 0 and index == 1 and self.wrong_speaker and customer_lines:
+                quotes = [*quotes[:1], _words(customer_lines[0])]
+            status = "n_a" if score is None else "met" if score >= 3 else "missed"
+            evidence = quotes if score is not None else []
+            criteria.append({"key": key, "evidence": evidence, "status": status, "level": score})
+        rationale = self._prose(25, speaker_id + dimension) if full else f"Observed {len(lines)} turns."
+        return {"criteria": criteria, "rationale": rationale}
 
-    def _speaker(self, speaker_id: str, name: str, position: int, lines: list[str], customer_lines) -> dict:
+    def _speaker(self, speaker_id: str, name: str, position: int, lines: list[str], customer_lines, keys) -> dict:
         full = self.answer_size == "full"
-        dimensions = [self._dimension(speaker_id, position, i, lines, customer_lines) for i in range(len(DIMENSIONS))]
+        dimensions = {
+            d: self._dimension(speaker_id, position, i, lines, customer_lines, keys.get(d) or ["criterion"])
+            for i, d in enumerate(DIMENSIONS)
+        }
         moments = [
             {"quote": _words(line), "title": "Key moment in the call", "kind": "strength",
              "why": self._prose(25, line) if full else "Set the agenda."}
@@ -186,12 +191,12 @@ class FakeAnthropic:
         ]  # fmt: skip
         return {
             "speaker_id": speaker_id,
-            "summary": self._prose(40, name) if full else f"{name} spoke in {len(lines)} turns.",
+            "dimensions": dimensions,
+            "product_errors": [],
+            "key_moments": moments,
             "strengths": [self._prose(15, f"{name}s{i}") for i in range(3)] if full else ["Asked open questions"],
             "improvements": [self._prose(20, f"{name}i{i}") for i in range(3)] if full else ["Summarise next steps"],
-            "key_moments": moments,
-            "product_errors": [],
-            "dimensions": dimensions,
+            "summary": self._prose(40, name) if full else f"{name} spoke in {len(lines)} turns.",
         }
 
     def _answer(self, body: dict) -> dict:
@@ -204,9 +209,10 @@ class FakeAnthropic:
             by_name.setdefault(tagged.get(match.group(3), match.group(3)), []).append(match.group(4))
         names = {name for _, name in speakers}
         customer_lines = [line for name, lines in by_name.items() if name not in names for line in lines]
+        keys = criterion_keys(body)
         return {
             "speakers": [
-                self._speaker(speaker_id, name, position, by_name.get(name, []), customer_lines)
+                self._speaker(speaker_id, name, position, by_name.get(name, []), customer_lines, keys)
                 for position, (speaker_id, name) in enumerate(speakers)
             ]
         }
@@ -218,11 +224,11 @@ class FakeAnthropic:
         if fault == "malformed":
             text = '{"speakers": [{"speaker_id": "1", "summ'
         elif fault == "invalid":
-            text = json.dumps({"speakers": [{"speaker_id": "x", "dimensions": [{"dimension": "bogus", "score": 9}]}]})
-        elif fault == "partial":  # schema-valid, but each speaker scores only the first dimension
+            text = json.dumps({"speakers": [{"speaker_id": "x", "dimensions": {"bogus": {"score": 9}}}]})
+        elif fault == "partial":  # leaves every dimension but the first out (what a schema-less model might do)
             answer = self._answer(body)
             for speaker in answer["speakers"]:
-                speaker["dimensions"] = speaker["dimensions"][:1]
+                speaker["dimensions"] = dict(list(speaker["dimensions"].items())[:1])
             text = json.dumps(answer)
         else:
             text = json.dumps(self._answer(body))
@@ -247,6 +253,28 @@ class FakeAnthropic:
             "usage": {**usage, "service_tier": "batch" if mode == "batch" else "standard"},
         }
         return 200, message, request_id
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def criterion_keys(body: dict) -> dict[str, list[str]]:
+    """{dimension: the criterion keys the request's output schema allows}, read from its enums."""
+    schema = ((body.get("output_config") or {}).get("format") or {}).get("schema") or {}
+    try:
+        speaker = _resolve(schema, _resolve(schema, schema["properties"]["speakers"])["items"])
+        dimensions = _resolve(schema, speaker["properties"]["dimensions"])["properties"]
+    except (KeyError, TypeError):
+        return {}
+    out = {}
+    for name, node in dimensions.items():
+        item = _resolve(schema, _resolve(schema, _resolve(schema, node)["properties"]["criteria"])["items"])
+        key = item["properties"]["key"]
+        out[name] = list(key.get("enum") or ([key["const"]] if "const" in key else []))
+    return out
 
 
 def _text(content) -> str:

@@ -80,3 +80,12 @@ def test_claude_desktop_starts_the_server_from_the_mcp_config_block(world):
     assert len(tools) == 9
     assert not result.is_error, result.content[0].text
     assert json.loads(result.content[0].text)["rep"]["name"] == "Ada Lovelace"
+
+
+def test_mcp_token_issues_a_read_only_token_for_bi_tools(world):
+    email = world.gong["ada"].email
+    token, note = _run("mcp_token", "--user", email, "--name", "tableau", "--scope", "read")
+    assert "(read)" in note
+    assert ApiToken.objects.get(prefix=token.strip()[:11]).scope == "read"
+    listed, _ = _run("mcp_token", "--user", email, "--list")
+    assert "read" in listed and "tableau" in listed

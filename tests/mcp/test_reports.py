@@ -23,6 +23,12 @@ def test_a_rep_report_comes_as_markdown(world):
     assert data["next_cursor"] is None and data["chars"] == len(data["body"])
 
 
+def test_markdown_is_accepted_as_well_as_md_and_the_subject_defaults_to_the_caller(world):
+    data = call_as(world.users["ada"], "export_coaching_report", {"scope": "rep", "format": "markdown"}).data
+    assert data["filename"].startswith("coaching-rep-ada-lovelace-") and data["filename"].endswith(".md")
+    assert data["content_type"].startswith("text/markdown")
+
+
 def test_a_team_report_comes_as_csv_or_json(world):
     args = {"scope": "team", "subject": world.gong["mia"].email}
     rows = list(
@@ -71,4 +77,4 @@ def test_a_report_on_someone_you_cannot_see_is_not_found(world):
 def test_an_unknown_format_is_a_one_line_error(world):
     answer = call_as(world.users["mia"], "export_coaching_report", {"scope": "rep", "subject": "ada", "format": "pdf"})
     assert answer.is_error
-    assert answer.text == "Invalid `format`: Input should be 'md', 'html', 'csv' or 'json' (got 'pdf')."
+    assert answer.text == "Invalid `format`: Input should be 'md', 'markdown', 'html', 'csv' or 'json' (got 'pdf')."

@@ -16,7 +16,9 @@ def test_rep_insights_show_dimension_trends_themes_stats_and_recent_calls(world)
     assert discovery["weekly"][-1] == 4.0
     assert data["dimensions"]["objection_handling"]["mean"] == 2.0
     assert [gap["dimension"] for gap in data["gaps"]] == ["objection_handling"]
-    assert {"theme": "Explore the pricing objection before answering", "calls": 6} in data["improve"]
+    assert {"theme": "Explore the pricing objection before answering", "calls": 6, "strength_on_calls": 0} in data[
+        "improve"
+    ]
     assert data["stats"]["talk_ratio"]["flag"] == "high"
     assert data["stats"]["question_count"]["flag"] == "low"
     assert [call["id"] for call in data["recent"][:2]] == [world.calls["ada"][5], world.calls["ada"][4]]
@@ -26,6 +28,14 @@ def test_a_rep_can_be_named_by_partial_name_id_or_me(world):
     ada = world.gong["ada"]
     for ref, user in [("lovelace", "mia"), (ada.pk, "mia"), ("me", "ada")]:
         assert call_as(world.users[user], "get_rep_insights", {"rep": ref}).data["rep"]["rep_id"] == ada.pk
+
+
+def test_rep_defaults_to_the_person_asking(world):
+    ada = world.gong["ada"]
+    assert call_as(world.users["ada"], "get_rep_insights").data["rep"]["rep_id"] == ada.pk
+    assert call_as(world.users["ada"], "get_coaching_plan").data["rep"]["rep_id"] == ada.pk
+    unlinked = call_as(world.users["ops"], "get_rep_insights")
+    assert unlinked.is_error and "not linked to a Gong user" in unlinked.text
 
 
 def test_the_period_bounds_the_insights(world):

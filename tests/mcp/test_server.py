@@ -56,9 +56,9 @@ def test_a_malformed_date_says_which_format_to_use(world):
 
 
 def test_a_missing_required_argument_is_named(world):
-    answer = call_as(world.users["ada"], "get_coaching_plan", {})
+    answer = call_as(world.users["ada"], "compare_calls", {})
     assert answer.is_error
-    assert answer.text == "Invalid `rep`: Missing required argument; it is required."
+    assert answer.text == "Invalid `call_ids`: Missing required argument; it is required."
 
 
 def test_a_server_with_no_acting_user_runs_no_tool(world):

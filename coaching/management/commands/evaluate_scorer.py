@@ -32,11 +32,16 @@ class Command(BaseCommand):
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--gold", metavar="FILE", help="gold labels from the Gong simulator (callcoach-gold/1)")
         source.add_argument("--manager-reviews", action="store_true", help="managers' scores as the reference")
+        source.add_argument(
+            "--gong-scorecards", action="store_true", help="managers' Gong scorecards (mapped) as the reference"
+        )
         parser.add_argument("--analyzer", choices=["offline", "claude"], help="only scores from this analyzer")
         parser.add_argument("--out", help=f"JSON file to write (default {DEFAULT_OUT}/evaluate_scorer_<source>.json)")
 
     def handle(self, *args, **options) -> None:
         analyzer = options["analyzer"]
+        if options["gong_scorecards"]:
+            return self._gong_scorecards(analyzer, options["out"])
         if options["gold"]:
             try:
                 gold = gold_load(options["gold"])
@@ -88,3 +93,20 @@ class Command(BaseCommand):
             for level, counts in zip(LEVELS, row.confusion, strict=True):
                 matrix.add_row(str(level), *(str(count) for count in counts))
             console.print(matrix)
+
+    def _gong_scorecards(self, analyzer: str | None, out: str | None) -> None:
+        from coaching.calibration.agreement import scorecard_agreement_report
+        from coaching.calibration.console import scorecard_agreement_print
+
+        report = scorecard_agreement_report(analyzer=analyzer)
+        scorecard_agreement_print(report, out=self.stdout)
+        path = Path(out) if out else DEFAULT_OUT / "evaluate_scorer_gong_scorecards.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report.as_dict(), indent=2, default=str) + "\n", encoding="utf-8")
+        current = report.current()
+        pairs = sum(row.n for row in current)
+        self.stdout.write(
+            f"evaluate_scorer: gong_scorecards, analyzer {analyzer or 'any'}: {report.references} reference scores, "
+            f"{pairs} scored pairs on the current scorer version, {report.unmatched} without AI scores, "
+            f"{len(report.unmapped)} questions not mapped; JSON: {path}"
+        )
