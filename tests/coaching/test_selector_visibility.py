@@ -31,6 +31,7 @@ from coaching.selectors.search import (
     call_search_queryset,
     calls_search,
 )
+from coaching.selectors.sessions import session_list
 from coaching.selectors.turns import transcript_matches, transcript_turns_slice
 from core.errors import NotFound
 from tests.coaching.portal_world import build_world
@@ -78,6 +79,7 @@ CALL_DATA = {
     "costs.run_latest_for_call": lambda v, c: run_latest_for_call(viewer=v, call_id=c.pk),
     "common.sessions_visible": lambda v, c: sessions_visible(viewer=v).filter(call_id=c.pk).exists(),
     "common.scores_visible": lambda v, c: scores_visible(viewer=v).filter(session__call_id=c.pk).exists(),
+    "sessions.session_list": lambda v, c: session_list(viewer=v).filter(call_id=c.pk).exists(),
     "scores.scores_list": lambda v, c: scores_list(viewer=v).filter(session__call_id=c.pk).exists(),
     "scores.score_get_for_viewer": lambda v, c: score_get_for_viewer(viewer=v, score_id=_score(c).pk),
 }
