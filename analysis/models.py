@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 
 
 class Analyzer(models.TextChoices):
@@ -120,8 +120,9 @@ class ApiCall(models.Model):
     attempt = models.PositiveSmallIntegerField(default=1)
     # PII redaction (analysis/redaction.py): whether the request's transcript was redacted, and how many spans of
     # each kind ({"email": 2, "phone": 1}); never the spans themselves.
-    pii_redacted = models.BooleanField(default=False)
-    pii_spans = models.JSONField(default=dict, blank=True)
+    # Database defaults too: partition maintenance and tests insert ledger rows with raw SQL.
+    pii_redacted = models.BooleanField(default=False, db_default=False)
+    pii_spans = models.JSONField(default=dict, blank=True, db_default=Value({}, output_field=models.JSONField()))
 
     class Meta:
         db_table = "analysis_api_call"

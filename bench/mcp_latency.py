@@ -69,7 +69,7 @@ def _fill() -> dict:
 
     from tests.mcp.bigworld import big_world_build
 
-    call_command("seed_knowledgebase", verbosity=0)
+    call_command("seed_knowledgebase", "--demo", verbosity=0)
     world = big_world_build(reps=REPS, calls_per_rep=CALLS_PER_REP, turns_per_call=TURNS_PER_CALL)
     ops = User.objects.create_user("bench-ops", "ops@bench.example", "pw")
     group, _ = Group.objects.get_or_create(name="coaching ops")

@@ -4,7 +4,7 @@ Roles are Django groups (created by coaching migration 0003):
 - rep: their own calls (as host or internal participant), and only their own sessions and scores;
 - manager: their reports' (recursively, through gong_user.manager) plus their own;
 - coaching ops: everything, and they edit the knowledge base;
-- staff (sales leadership, revops): everything;
+- staff (sales leadership, revops): everything, read-only (no score overrides, no pipeline retries);
 - superusers: everything.
 A logged-in user in no group is treated as a rep (least privilege). A Django user is linked to a Gong user
 (gong_user.django_user), matched by email when not linked yet; the link is editable in the admin.
@@ -12,7 +12,7 @@ Private Gong calls (isPrivate) are visible only to their host and to the all-see
 Anything not visible is indistinguishable from missing: callers raise core.errors.NotFound for both.
 
 Overriding a score (manager review) is allowed to a manager of that rep (not on their own calls), to
-coaching ops, staff and superusers.
+coaching ops and superusers — never to staff, who read everything and change nothing.
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ class Viewer:
         return self.sees_all or (gong_user_id is not None and gong_user_id in self.rep_ids)
 
     def may_review_rep(self, gong_user_id: str | None) -> bool:
-        """May this viewer override the scores of that rep? (Never a rep on their own scores.)"""
-        if self.role in {"superuser", "ops", "staff"}:
+        """May this viewer override the scores of that rep? (Never a rep on their own scores; never staff.)"""
+        if self.role in {"superuser", "ops"}:
             return True
         return self.role == "manager" and gong_user_id is not None and gong_user_id in self.report_ids
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -193,11 +193,16 @@ def _scores_by_session(analyzer: str | None) -> dict[tuple[str, str], dict[str, 
     return {key: scores.get(session_id, {}) for key, session_id in latest.items()}
 
 
-def pairs_from_gold(*, gold: dict, analyzer: str | None = None) -> tuple[list[Pair], int]:
-    """(pairs, unmatched): gold levels of each (call, speaker) against the stored AI score of that speaker."""
+def pairs_from_gold(
+    *, gold: dict, analyzer: str | None = None, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Pair], int]:
+    """(pairs, unmatched): gold levels of each (call, speaker) against the stored AI score of that speaker.
+    `progress(done, total)` is called per gold call."""
     stored = _scores_by_session(analyzer)
     pairs, unmatched = [], 0
-    for call_id, speakers in gold.items():
+    for done, (call_id, speakers) in enumerate(gold.items(), start=1):
+        if progress:
+            progress(done, len(gold))
         for speaker_id, label in speakers.items():
             predicted = stored.get((call_id, speaker_id))
             if predicted is None:

@@ -24,6 +24,7 @@ from coaching.weekly.render import report_render
 from coaching.weekly.selectors import period_calls_unanalysed, review_data_load
 from coaching.weekly.weeks import period_for_dates, week_for_date, week_starts_ending
 from core.errors import ApplicationError, NotFound
+from core.escaping import csv_cell
 from gong.selectors import user_get, user_get_by_email, user_reports
 
 Scope = Literal["rep", "team"]
@@ -131,9 +132,8 @@ def _csv(*, index: RepIndex, content, rep_ids: list[str]) -> str:
     for rep_id, name, dims in groups:
         for dimension, block in dims.items():
             dist = block["distribution"]
-            writer.writerow(
-                [*base, rep_id, name, dimension, block["mean"], block["scored"],
-                 dist["1"], dist["2"], dist["3"], dist["4"], dist["5"], dist["na"],
-                 block["previous_mean"], block["change_vs_previous_period"]]
-            )  # fmt: skip
+            row = [*base, rep_id, name, dimension, block["mean"], block["scored"],
+                   dist["1"], dist["2"], dist["3"], dist["4"], dist["5"], dist["na"],
+                   block["previous_mean"], block["change_vs_previous_period"]]  # fmt: skip
+            writer.writerow([csv_cell(value) for value in row])  # names come from Gong: never a formula
     return out.getvalue()

@@ -30,9 +30,11 @@ from coaching.selectors import (
     reps_visible,
     team_report,
 )
+from coaching.selectors.dashboard import COST_ROLES
 from coaching.services.links import rep_login_link
 from coaching.services.review import score_override
 from core.errors import ApplicationError, NotFound
+from core.escaping import csv_cell
 from knowledgebase.dimensions import DIMENSIONS, Dimension
 
 
@@ -73,9 +75,17 @@ def may_view_calls(request: HttpRequest) -> bool:
     return request.user.has_perm("gong.view_call")
 
 
+MODEL_LIST_ROLES = frozenset({"superuser", "ops", "staff"})
+
+
+def may_see_model_list(request: HttpRequest) -> bool:
+    """Sidebar "All applications" and the index's model list: coaching ops, staff and superusers only."""
+    return viewer_for_request(request).role in MODEL_LIST_ROLES
+
+
 def may_review(request: HttpRequest) -> bool:
     """Sidebar permission: the user's role may override scores (of someone)."""
-    return viewer_for_request(request).role in {"superuser", "ops", "staff", "manager"}
+    return viewer_for_request(request).role in {"superuser", "ops", "manager"}
 
 
 def dashboard_callback(request: HttpRequest, context: dict) -> dict:
@@ -83,6 +93,7 @@ def dashboard_callback(request: HttpRequest, context: dict) -> dict:
     viewer = viewer_for_request(request)
     context["coaching_dashboard"] = dashboard_report(viewer=viewer)
     context["portal_nav"] = portal_nav(request)
+    context["show_model_list"] = viewer.role in MODEL_LIST_ROLES
     return context
 
 
@@ -152,7 +163,9 @@ def call_page(request: HttpRequest, admin_site, call_id: str) -> HttpResponse:
         detail = call_detail(viewer=viewer, call_id=call_id, query=request.GET.get("q", ""))
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    context = _context(request, admin_site, detail.call.title or f"Call {detail.call.pk}", detail=detail)
+    context = _context(
+        request, admin_site, detail.call.display_title, detail=detail, show_cost=viewer.role in COST_ROLES
+    )
     return TemplateResponse(request, "admin/coaching/call_detail.html", context)
 
 
@@ -258,8 +271,8 @@ def search_export(request: HttpRequest, admin_site) -> StreamingHttpResponse:
 
     def stream():
         yield writer.writeheader()
-        for row in rows:
-            yield writer.writerow(row)
+        for row in rows:  # titles, accounts, names come from Gong / the CRM: never a formula in a spreadsheet
+            yield writer.writerow({key: csv_cell(value) for key, value in row.items()})
 
     response = StreamingHttpResponse(stream(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="callcoach-calls.csv"'

@@ -4,6 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health, metrics
 
+# The admin is the coaching portal: its index is the dashboard, not "Site administration".
+admin.site.site_title = "callcoach"
+admin.site.index_title = "Coaching dashboard"
+
 urlpatterns = [
     path("webhooks/gong/", include("gong.urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -1,9 +1,10 @@
-"""Infrastructure rows, browsable by staff: MCP/API tokens (prefixes only, never hashes) and once-only markers."""
+"""Infrastructure rows, browsable by staff: MCP/API tokens (prefixes only, never hashes), once-only markers and
+the erasure audit."""
 
 from django.contrib import admin
 
 from core.admin_display import ReadOnlyModelAdmin
-from core.models import ApiToken, OnceMarker
+from core.models import ApiToken, ErasureRecord, OnceMarker
 
 
 @admin.register(ApiToken)
@@ -21,4 +22,14 @@ class ApiTokenAdmin(ReadOnlyModelAdmin):
 class OnceMarkerAdmin(ReadOnlyModelAdmin):
     list_display = ["key", "created_at"]
     search_fields = ["key"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(ReadOnlyModelAdmin):
+    """The audit of erasures (`manage.py erase`, the admin's erase actions): who, when, what kind, counts."""
+
+    list_display = ["created_at", "kind", "actor", "via", "counts"]
+    list_filter = ["kind", "via"]
+    search_fields = ["actor", "subject_digest"]
     date_hierarchy = "created_at"

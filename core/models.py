@@ -61,3 +61,31 @@ class OnceMarker(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ErasureKind(models.TextChoices):
+    CALL = "call", "One call"
+    PERSON = "person", "One person (by email)"
+
+
+class ErasureRecord(models.Model):
+    """The audit row of one erasure (coaching.services.erasure): who, when, what kind, how many rows — never the
+    erased content. `subject_digest` is an HMAC of the call id or the lower-cased email keyed with SECRET_KEY:
+    it answers "was this one erased?" for someone who already knows the subject, and tells nobody else anything."""
+
+    kind = models.CharField(max_length=10, choices=ErasureKind.choices)
+    subject_digest = models.CharField(max_length=64, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=150, help_text="who ran it: a username or the OS user of the command")
+    via = models.CharField(max_length=20, help_text="command | admin")
+    counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "core_erasure_record"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} erased {self.created_at:%Y-%m-%d %H:%M} by {self.actor}"

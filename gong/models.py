@@ -11,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 GONG_ID_MAX = 20
 GONG_ID_REGEX = r"^[0-9]{1,20}$"
@@ -143,7 +144,14 @@ class Call(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.id
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title, or a readable stand-in: people read call names and dates, never the numeric Gong id."""
+        if self.title:
+            return self.title
+        return f"Untitled call, {timezone.localtime(self.started):%-d %b %Y}" if self.started else "Untitled call"
 
 
 class CallParticipant(models.Model):

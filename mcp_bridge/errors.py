@@ -34,8 +34,26 @@ def argument_error_line(error: PydanticValidationError) -> str:
     return text + (f"; and {more} more problem(s)." if more else ".")
 
 
+def nul_argument(value, name: str = "arguments") -> str | None:
+    """The name of the first argument (at any depth) holding a NUL character, else None. PostgreSQL cannot store
+    or search for NUL, so such a value would end in a database error rather than an answer."""
+    if isinstance(value, str):
+        return name if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = ((f"{name}[{index}]", item) for index, item in enumerate(value))
+        return next((found for key, item in items if (found := nul_argument(item, key))), None)
+    else:
+        return None
+    return next((found for key, item in items if (found := nul_argument(item, str(key)))), None)
+
+
 class ArgumentErrorMiddleware(Middleware):
     async def on_call_tool(self, context, call_next):
+        where = nul_argument(getattr(context.message, "arguments", None) or {})
+        if where is not None:
+            raise ToolError(f"Invalid `{where}`: it contains a NUL character (\\x00), which no value may hold.")
         try:
             return await call_next(context)
         except ValidationError as exc:

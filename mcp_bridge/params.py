@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from django.utils import timezone
 from pydantic import Field
 
+from coaching.weekly.weeks import EARLIEST, LATEST
 from core.errors import ApplicationError
 
 CallId = Annotated[
@@ -40,6 +41,9 @@ MAX_PERIOD_DAYS = 400
 
 def period(start: date | None, end: date | None, *, default_days: int = 90) -> tuple[date, date]:
     """(start, end) with defaults filled in; ApplicationError when reversed or longer than MAX_PERIOD_DAYS."""
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise ApplicationError(f"`{name}` ({day}) is out of range: use a date from {EARLIEST} to {LATEST}.")
     end = end or timezone.localdate()
     start = start or end - timedelta(days=default_days)
     if start > end:

@@ -8,14 +8,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from gong.models import Call
-from ops.permissions import user_is_ops
+from ops.permissions import user_may_operate
 from ops.services import calls_retry
 
 
 @admin.action(description="Retry selected calls (back to fetching or analysis)")
 def retry_calls(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Call]) -> None:
-    if not user_is_ops(request.user):
-        modeladmin.message_user(request, "Only coaching ops and staff may retry calls.", messages.ERROR)
+    if not user_may_operate(request.user):
+        modeladmin.message_user(request, "Only coaching ops may retry calls.", messages.ERROR)
         return
     outcomes, refused = calls_retry(call_ids=list(queryset.values_list("pk", flat=True)))
     if outcomes:

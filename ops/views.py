@@ -22,7 +22,7 @@ from ops import charts
 from ops import selectors as pipeline
 from ops.conf import ops_setting
 from ops.metrics_read import counter_total
-from ops.permissions import request_is_ops
+from ops.permissions import request_is_ops, user_may_operate
 from ops.services import calls_retry
 
 TABS = (("ops:costs", "Costs"), ("ops:pipeline", "Pipeline"), ("ops:gong_quota", "Gong quota"))
@@ -107,13 +107,14 @@ def pipeline_view(request: HttpRequest) -> HttpResponse:
         "failed_tasks": pipeline.failed_tasks_report(limit=30),
         "stages": [pipeline.STAGE_LABELS[stage] for stage in pipeline.STAGES],
         "stage_durations": pipeline.stage_durations_report(since=timezone.now() - dt.timedelta(days=7)),
+        "may_retry": user_may_operate(request.user),
     }
     return _render(request, "admin/ops/pipeline.html", "Pipeline", context)
 
 
 def _retry(request: HttpRequest) -> HttpResponse:
-    if not request_is_ops(request):
-        raise PermissionDenied("Ops pages are for coaching ops and staff")
+    if not user_may_operate(request.user):
+        raise PermissionDenied("Only coaching ops may retry calls")
     outcomes, refused = calls_retry(call_ids=request.POST.getlist("call_id"))
     for outcome in outcomes:
         text = f"Call {outcome.call_id}: sent back to {outcome.action} (was {outcome.previous_status})"

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -63,6 +64,8 @@ class PipelineReport:
     gong_requests: int = 0
     seconds: float = 0.0
     timed_out: bool = False
+    history_weeks: int = 0
+    history_calls: int = 0  # earlier weeks' calls, brought in by the poller (gong_sync)
 
 
 def _call_status_counts() -> dict[str, int]:
@@ -103,11 +106,21 @@ def worker_process(env: dict[str, str]) -> Iterator[subprocess.Popen]:
 
 
 def pipeline_run(
-    *, seed: int, calls: int, timeout_s: float, progress: Callable[[dict[str, int]], None] | None = None
+    *,
+    seed: int,
+    calls: int,
+    timeout_s: float,
+    history_weeks: int = 12,
+    history_calls: int = 12,
+    progress: Callable[[dict[str, int]], None] | None = None,
 ) -> PipelineReport:
-    """Fire a simulated week at the app and wait for the queue to carry every call to a final state."""
+    """Fire a simulated week at the app and wait for the queue to carry every call to a final state.
+
+    The `history_weeks - 1` weeks before it (`history_calls` calls each, lighter) come in the way a backfill
+    does: the poller lists them from the simulator and fetches them in batches (`gong_sync`), and the same
+    worker analyses them — so trends, changes vs the previous 4 weeks and the 12-week review have data."""
     from gong.services import users_sync
-    from gong.simulator.corpus import corpus_build
+    from gong.simulator.corpus import corpus_build, corpus_with_history
     from gong.simulator.server import SimulatorServer
     from gong.simulator.webhooks import dev_keypair_ensure, webhooks_fire
 
@@ -115,9 +128,15 @@ def pipeline_run(
     demo_dir.mkdir(parents=True, exist_ok=True)
     keys = dev_keypair_ensure(demo_dir)
     corpus = corpus_build(seed=seed, calls=calls)
+    world = corpus_with_history(corpus, weeks=max(1, history_weeks), calls_per_week=history_calls)
     started = time.monotonic()
-    report = PipelineReport(week_start=corpus.week_start, calls_in_corpus=len(corpus.calls))
-    with SimulatorServer(corpus) as simulator:
+    report = PipelineReport(
+        week_start=corpus.week_start,
+        calls_in_corpus=len(corpus.calls),
+        history_weeks=max(1, history_weeks),
+        history_calls=len(world.calls) - len(corpus.calls),
+    )
+    with SimulatorServer(world) as simulator:
         gong_env = {
             "GONG_BASE_URL": simulator.base_url,
             "GONG_ACCESS_KEY": simulator.access_key,
@@ -135,6 +154,8 @@ def pipeline_run(
         report.webhooks_sent = fired.sent
         report.webhook_statuses = dict(fired.by_status)
         with worker_process(gong_env):
+            if report.history_calls:
+                _history_ingest(world, corpus)
             deadline = time.monotonic() + timeout_s
             while True:
                 counts = _call_status_counts()
@@ -150,6 +171,23 @@ def pipeline_run(
     report.call_statuses = _call_status_counts()
     report.seconds = round(time.monotonic() - started, 1)
     return report
+
+
+def _history_ingest(world, current) -> None:
+    """The earlier weeks, as a backfill brings them: the poller lists and fetches them in batches (`gong_sync`,
+    which queues their analysis for the worker), and this process analyses them too, beside the worker (the
+    claim on each call decides who does; the other finds it done)."""
+    from coaching.services.pipeline import call_coach
+    from gong.services import gong_sync
+
+    first = min(dt.datetime.fromisoformat(record["metaData"]["started"]) for record in world.calls)
+    # The current week's calls start Monday 08:00 in the reps' zones (≥ 12:00 UTC): they are not listed again.
+    until = dt.datetime.combine(current.week_start, dt.time.min, tzinfo=dt.UTC)
+    gong_sync(since=first - dt.timedelta(days=1), until=until)
+    current_ids = {record["metaData"]["id"] for record in current.calls}
+    for record in world.calls:
+        if record["metaData"]["id"] not in current_ids:
+            call_coach(call_id=record["metaData"]["id"], worker="demo-history")
 
 
 def _settings_apply(env: dict[str, str]) -> None:

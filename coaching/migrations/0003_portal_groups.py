@@ -20,7 +20,7 @@ GROUPS = {
     "rep": GONG_VIEW + COACHING_VIEW + KB_VIEW,
     "manager": GONG_VIEW + COACHING_VIEW + KB_VIEW + REVIEW,
     "coaching ops": GONG_VIEW + COACHING_VIEW + KB_VIEW + KB_EDIT + PIPELINE_VIEW + REVIEW,
-    "staff": GONG_VIEW + COACHING_VIEW + KB_VIEW + PIPELINE_VIEW + REVIEW,
+    "staff": GONG_VIEW + COACHING_VIEW + KB_VIEW + PIPELINE_VIEW,  # read-only (0008 removed REVIEW where it was given)
 }
 
 

@@ -17,7 +17,7 @@ from coaching.selectors.costs import LedgerTotal, ledger_total_for_run, run_late
 from coaching.selectors.stats import StatView, clock, stats_view
 from coaching.selectors.transcript import TranscriptView, transcript_view
 from core.errors import NotFound
-from gong.models import Call, CallParticipant
+from gong.models import Call, CallParticipant, GongUser
 from gong.selectors import call_participants, transcript_get
 from knowledgebase.dimensions import DIMENSIONS
 
@@ -80,6 +80,16 @@ class ScoreView:
         return self.score.manager_score is not None
 
     @property
+    def missed_names(self) -> list[str]:
+        """The missed criteria by their names in the rubric version that scored them (never their keys)."""
+        return criteria_names(self.score.rubric_version, self.score.criteria_missed or [])
+
+    @property
+    def reviewer(self) -> str:
+        """Who overrode the score, by name (a login's username is not a name)."""
+        return person_name(self.score.reviewed_by)
+
+    @property
     def needs_confirmation(self) -> bool:
         return self.overridden and self.score.override_needs_confirmation
 
@@ -129,12 +139,34 @@ class CallDetail:
     analysis: AnalysisView | None
     call_stats: list[StatView] = field(default_factory=list)
 
+    @property
+    def duration(self) -> str:
+        """m:ss, like every duration in the portal."""
+        return clock(self.call.duration_s * 1000) if self.call.duration_s else ""
+
+
+def criteria_names(version, keys: list[str]) -> list[str]:
+    """Criterion keys as their names in `version`'s content; an unknown key is made readable, not shown raw."""
+    content = (version.content or {}) if version is not None else {}
+    names = {item.get("key"): item.get("name") for item in content.get("criteria", []) if isinstance(item, dict)}
+    return [names.get(key) or str(key).replace("_", " ").capitalize() for key in keys]
+
+
+def person_name(user) -> str:
+    """A Django user as people know them: their Gong name, their full name, else "a manager"."""
+    if user is None:
+        return "a manager"
+    gong = getattr(user, "gong_user", None)
+    if gong is None and user.email:  # not linked yet: the same email match the first sign-in makes
+        gong = GongUser.objects.filter(email__iexact=user.email).order_by("-active", "id").first()
+    return (gong.name if gong is not None else "") or user.get_full_name() or "a manager"
+
 
 def _participants(call_id: str) -> list[ParticipantView]:
     rows: list[CallParticipant] = call_participants(call_id=call_id)
     return [
         ParticipantView(
-            name=row.name or row.email or row.party_id,
+            name=row.name or row.email or "Unnamed participant",
             email=row.email,
             title=row.title,
             affiliation=row.affiliation,
@@ -147,7 +179,9 @@ def _participants(call_id: str) -> list[ParticipantView]:
 
 
 def _sessions(viewer: Viewer, call: Call) -> list[CoachingSession]:
-    scores = DimensionScore.objects.select_related("rubric_version__rubric", "reviewed_by").order_by("dimension")
+    scores = DimensionScore.objects.select_related("rubric_version__rubric", "reviewed_by__gong_user").order_by(
+        "dimension"
+    )
     return list(
         sessions_visible(viewer=viewer)
         .filter(call_id=call.pk)

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from coaching.access import Viewer
 from coaching.selectors.calls import call_list
 from coaching.selectors.common import effective_score, scores_visible
+from core.escaping import http_link
 from gong.models import Call, CallParticipant, Transcript
 from knowledgebase.dimensions import DIMENSIONS
 
@@ -176,7 +177,7 @@ def _export_rows(viewer: Viewer, calls: list[Call]) -> Iterator[dict]:
             "title": call.title,
             "account": call.account_name,
             "host": call.primary_user.name if call.primary_user else "",
-            "gong_url": call.url,
+            "gong_url": http_link(call.url),
         }
         row.update({dimension: scores.get(call.pk, {}).get(dimension, "") for dimension in DIMENSIONS})
         yield row

@@ -35,6 +35,20 @@ def clock(ms: int | float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+# Pauses are about a second: they read in seconds. Every other duration reads as m:ss, whatever its length.
+SECONDS_STATS = frozenset({"patience_s"})
+
+
+def stat_display(name: str, value: float | None) -> str:
+    """One unit per stat everywhere (portal, email, exports): shares as %, durations as m:ss, pauses in s."""
+    return _format(name, value)
+
+
+def stat_target(name: str) -> str:
+    """The published range in the stat's own unit ("ideal 43:57, flag > 65%", "≤ 2:00")."""
+    return _target(name)
+
+
 def _format(name: str, value: float | None) -> str:
     if value is None:
         return "—"
@@ -42,7 +56,7 @@ def _format(name: str, value: float | None) -> str:
     if unit == "share":
         return f"{value * 100:.0f}%"
     if unit == "s":
-        return clock(value * 1000) if value >= 60 else f"{value:.1f} s"
+        return f"{value:.1f} s" if name in SECONDS_STATS else clock(value * 1000)
     if unit == "questions":
         return f"{value:.0f}"
     return f"{value:.2f} {unit}".strip()

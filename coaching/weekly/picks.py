@@ -24,7 +24,7 @@ def _pick(session: dict, *, kind: str, reason: str, moment_kind: str, score: flo
     return {
         "kind": kind,
         "call_id": session["call_id"],
-        "title": session["call_title"] or f"Call {session['call_id']}",
+        "title": session["call_title"] or f"Untitled call, {session['call_started']:%-d %b %Y}",
         "url": session["call_url"],
         "rep_id": session["rep_id"],
         "rep_name": session["speaker_name"],

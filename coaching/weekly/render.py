@@ -7,9 +7,13 @@ external URLs). The view model is computed here so templates only loop and print
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from coaching.selectors.stats import stat_display, stat_target
+from core.escaping import http_link
 
 SCORE_MAX = 5.0
 LEVEL_COLOURS = {"1": "#b3261e", "2": "#e8710a", "3": "#f9ab00", "4": "#7cb342", "5": "#1f7a44", "na": "#c4c7c5"}
@@ -51,6 +55,12 @@ def _mmss(ms: int | None) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+def _day(iso: str) -> str:
+    """An ISO date as the portal writes dates: 23 Nov 2026."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%b %Y}"
+
+
 def _dimension_rows(metrics: dict, trends: dict, gaps: set[str]) -> list[dict]:
     rows = []
     for key, block in metrics["dimensions"].items():
@@ -90,20 +100,16 @@ def _dimension_rows(metrics: dict, trends: dict, gaps: set[str]) -> list[dict]:
 
 
 def _stat_rows(metrics: dict) -> list[dict]:
-    rows = []
-    for stat in metrics["stats"]:
-        low, high = stat["target_low"], stat["target_high"]
-        if low is not None and high is not None:
-            target = f"{low:g}" if low == high else f"{low:g}–{high:g}"
-        elif low is not None:
-            target = f"≥ {low:g}"
-        elif high is not None:
-            target = f"≤ {high:g}"
-        else:
-            target = "no published range"
-        median = "–" if stat["median"] is None else f"{stat['median']:g}"
-        rows.append({**stat, "median_text": median, "target": target, "colour": STATUS_COLOURS[stat["assessment"]]})
-    return rows
+    """Stats in the portal's units (coaching.selectors.stats): % for shares, m:ss for durations."""
+    return [
+        {
+            **stat,
+            "median_text": stat_display(stat["name"], stat["median"]),
+            "target": stat_target(stat["name"]) or "no published range",
+            "colour": STATUS_COLOURS[stat["assessment"]],
+        }
+        for stat in metrics["stats"]
+    ]
 
 
 def review_context(*, metrics: dict, trends: dict, skill_gaps: list[dict], admin_url: str = "") -> dict:
@@ -112,7 +118,12 @@ def review_context(*, metrics: dict, trends: dict, skill_gaps: list[dict], admin
     labels = {key: block["label"] for key, block in metrics["dimensions"].items()}
     overall = trends.get("overall", {})
     calls = [
-        {**pick, "at": _mmss((pick.get("moment") or {}).get("start_ms")), "score_text": _num(pick["score"])}
+        {
+            **pick,
+            "url": http_link(pick.get("url")),
+            "at": _mmss((pick.get("moment") or {}).get("start_ms")),
+            "score_text": _num(pick["score"]),
+        }
         for pick in metrics["calls_to_review"]
     ]
     gaps = [
@@ -131,6 +142,7 @@ def review_context(*, metrics: dict, trends: dict, skill_gaps: list[dict], admin
     ]
     return {
         "m": metrics,
+        "period_text": f"{_day(metrics['period']['start'])} to {_day(metrics['period']['end'])}",
         "is_team": metrics["scope"] == "team",
         "dimensions": _dimension_rows(metrics, trends, gap_keys),
         "overall": overall,

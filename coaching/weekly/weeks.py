@@ -12,6 +12,14 @@ from django.conf import settings
 from core.errors import ApplicationError
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+# Reports look back up to a year (the previous period, 12 weeks of trend) and a day ahead; dates near year 1 or
+# 9999 would overflow Python's date. Calls are from this century anyway.
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
+
+
+def _in_range(day: date, what: str) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise ApplicationError(f"{what} {day.isoformat()} is out of range: use a date from {EARLIEST} to {LATEST}")
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,7 @@ def week_parse(label: str, *, tz: str | None = None) -> Period:
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError as exc:
         raise ApplicationError(f"{label} is not an ISO week: {exc}") from exc
+    _in_range(monday, f"Week {label} starts")
     return week_for_date(monday, tz=tz)
 
 
@@ -92,6 +101,8 @@ def week_last_completed(*, now: datetime, tz: str | None = None) -> Period:
 
 def period_for_dates(start: date, end_inclusive: date, *, tz: str | None = None) -> Period:
     """A custom period of whole days; a Monday-to-Sunday range becomes the ISO week it is."""
+    _in_range(start, "The start date")
+    _in_range(end_inclusive, "The end date")
     if end_inclusive < start:
         raise ApplicationError(f"The period ends ({end_inclusive}) before it starts ({start})")
     end = end_inclusive + timedelta(days=1)

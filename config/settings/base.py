@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.logging_context.RequestIdMiddleware",
+    "core.nul.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,7 +190,8 @@ UNFOLD = {
     "DASHBOARD_CALLBACK": "coaching.views.dashboard_callback",
     "SIDEBAR": {
         "show_search": False,
-        "show_all_applications": True,
+        # The stock model list is for coaching ops, staff and superusers; reps and managers use the portal pages.
+        "show_all_applications": "coaching.views.may_see_model_list",
         "navigation": [
             {
                 "title": "Coaching",

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import embedded_cluster_in_use
+from config.env import embedded_cluster_in_use, raw
 from config.logging import logging_config
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASE_URL, LOG_LEVEL, SECRET_KEY
@@ -13,6 +13,11 @@ if embedded_cluster_in_use(DATABASE_URL):
     raise ImproperlyConfigured(
         "the database is the embedded PostgreSQL that `make` started under .pgdata/ for demos and development; "
         "set DATABASE_URL to a PostgreSQL server you run and back up"
+    )
+if raw("ANALYZER") is None:
+    raise ImproperlyConfigured(
+        "ANALYZER must be set explicitly in production: ANALYZER=claude (with ANTHROPIC_API_KEY) to score calls "
+        "with Claude, or ANALYZER=offline for the deterministic keyword baseline (labelled offline everywhere)"
     )
 
 DEBUG = False

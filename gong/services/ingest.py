@@ -11,9 +11,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
+from core.escaping import http_link
 from gong.models import Call, CallSource, CallStatus
 from gong.schemas import CallContext, CallMetaData
 
@@ -65,10 +67,17 @@ def _decimal(value: Any) -> Decimal | None:
     return amount if amount.is_finite() and abs(amount) < Decimal("1e12") else None
 
 
+def gong_link(value: str | None) -> str:
+    """A Gong-provided link as we store it: https only (http too while GONG_BASE_URL is a local http simulator);
+    anything else (`javascript:`, `data:`, relative) is dropped, so it can never be rendered as a link."""
+    link = http_link(value, allow_http=settings.GONG_BASE_URL.startswith("http://"))
+    return link if len(link) <= 500 else ""
+
+
 def call_fields(*, meta: CallMetaData, context: list[CallContext] | None = None) -> dict[str, Any]:
     """Column values for a call from its metaData (and CRM context when given)."""
     fields: dict[str, Any] = {
-        "url": (meta.url or "")[:500],
+        "url": gong_link(meta.url),
         "title": (meta.title or "")[:500],
         "scheduled": meta.scheduled,
         "started": meta.started,
@@ -80,7 +89,7 @@ def call_fields(*, meta: CallMetaData, context: list[CallContext] | None = None)
         "language": (meta.language or "")[:10],
         "workspace_id": (meta.workspace_id or "")[:20],
         "purpose": (meta.purpose or "")[:200],
-        "meeting_url": (meta.meeting_url or "")[:500],
+        "meeting_url": gong_link(meta.meeting_url),
         "is_private": meta.is_private,
         "call_type": call_type_from(meta=meta),
     }

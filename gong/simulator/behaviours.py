@@ -2,9 +2,10 @@
 
 A simulated rep at level 5 on a dimension shows many positive behaviours and no negative ones; at level 1 the
 reverse. The shipped default rubrics (knowledgebase/defaults/rubrics/) describe the same behaviours as
-observable indicators, in their own words plus the cue phrases below as `keywords`, so any analyzer that reads
-the rubric can see them. The phrases are ordinary sales language (SPIN / MEDDPICC discovery, LAER objection
-handling, Gong's published interaction ranges), not secret markers.
+observable indicators in their own words; the demo (`seed_knowledgebase --demo`) adds the cue phrases below as
+their `keywords` (knowledgebase/defaults/demo/indicators.yaml), so the offline analyzer can see them. A real
+deployment's rubrics never carry them. The phrases are ordinary sales language (SPIN / MEDDPICC discovery, LAER
+objection handling, Gong's published interaction ranges), not secret markers.
 """
 
 from __future__ import annotations

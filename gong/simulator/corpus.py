@@ -99,8 +99,10 @@ def corpus_build(
     private_calls: int = 2,
     internal_calls: int = 2,
     late_calls: int = 3,
+    weeks_before: int = 0,
 ) -> Corpus:
-    """Generate the week deterministically from `seed` (no global random state, no clock but the default week)."""
+    """Generate the week deterministically from `seed` (no global random state, no clock but the default week).
+    `weeks_before` > 0 makes it an earlier week of a history: reps' levels follow people.DRIFT."""
     week_start = week_start or week_start_default()
     if week_start.weekday() != 0:
         raise ValueError(f"week_start must be a Monday, got {week_start.isoformat()} ({week_start:%A})")
@@ -114,7 +116,14 @@ def corpus_build(
     workspace = {"id": gong_id(user_rng, 18), "name": "Lumina Labs Sales", "description": "Sales and success"}
     rng = random.Random(f"{seed}:{week_start.isoformat()}")
     builder = WeekBuilder(
-        rng, seed=seed, week_start=week_start, users=users, ids=ids, seats=seats, workspace_id=workspace["id"]
+        rng,
+        seed=seed,
+        week_start=week_start,
+        users=users,
+        ids=ids,
+        seats=seats,
+        workspace_id=workspace["id"],
+        weeks_before=weeks_before,
     )
     built = [builder.external_call(long=index < long_calls) for index in range(external)]
     built += [builder.internal_call() for _ in range(internal_calls)]
@@ -139,6 +148,39 @@ def corpus_build(
         transcript_ready_at=ready_at,
         baselines=baselines,
     )
+
+
+def corpus_with_history(current: Corpus, *, weeks: int, calls_per_week: int) -> Corpus:
+    """`current` plus the `weeks - 1` weeks before it as one corpus (users and workspace are the seed's, so they
+    match). Earlier weeks are lighter: `calls_per_week` external calls, none long, private, internal or late;
+    their reps' levels follow people.DRIFT, so trends have a story. Deterministic like corpus_build."""
+    merged = Corpus(
+        seed=current.seed,
+        week_start=current.week_start,
+        workspace=current.workspace,
+        users=current.users,
+        calls=list(current.calls),
+        transcripts=dict(current.transcripts),
+        gold=dict(current.gold),
+        transcript_ready_at=dict(current.transcript_ready_at),
+        baselines=current.baselines,
+    )
+    for weeks_before in range(1, weeks):
+        week = corpus_build(
+            seed=current.seed,
+            week_start=current.week_start - timedelta(weeks=weeks_before),
+            calls=calls_per_week,
+            long_calls=0,
+            private_calls=0,
+            internal_calls=0,
+            late_calls=0,
+            weeks_before=weeks_before,
+        )
+        merged.calls.extend(week.calls)
+        merged.transcripts.update(week.transcripts)
+        merged.gold.update(week.gold)
+    merged.calls.sort(key=lambda record: (record["metaData"]["started"], record["metaData"]["id"]))
+    return merged
 
 
 def corpus_json(corpus: Corpus) -> bytes:

@@ -64,6 +64,27 @@ ORG: tuple[Seat, ...] = (
 )
 
 
+# How some reps' levels differed in earlier weeks (a 12-week history with stories a manager should see):
+# seat key → dimension → [(from this many weeks before the current one, level offset)], the last match wins.
+# The current week (0 weeks before) is always the seat's profile, so the default corpus never changes.
+DRIFT: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {
+    "ae4": {"discovery": ((6, -1),), "engagement": ((3, 1), (8, 2))},  # improving engagement over the quarter
+    "ae1": {"objection_handling": ((4, 1),), "engagement": ((4, 1),)},  # slipping in the last month
+    "csm1": {"objection_handling": ((4, 2),)},  # handled objections well until a month ago
+    "ae3": {"product_knowledge": ((5, 1), (9, 2))},  # product facts getting worse
+    "se2": {"product_knowledge": ((7, -1),)},  # learning the product
+}
+
+
+def drift_offset(seat_key: str, dimension: str, weeks_before: int) -> int:
+    """The level offset of `seat_key` on `dimension` `weeks_before` weeks before the current week."""
+    offset = 0
+    for since, value in DRIFT.get(seat_key, {}).get(dimension, ()):
+        if weeks_before >= since:
+            offset = value
+    return offset
+
+
 def gong_id(rng: random.Random, digits: int | None = None) -> str:
     """A Gong-style id: a string of 18 or 19 digits with no leading zero."""
     length = digits or rng.choice((18, 19))

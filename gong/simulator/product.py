@@ -1,7 +1,7 @@
 """The fictional product the simulated calls talk about: Beacon, by Lumina Labs.
 
-This module is the simulator's ground truth. The knowledge base shipped with callcoach
-(knowledgebase/defaults/docs/) documents the same facts in prose; the two must agree, and a test checks that
+This module is the simulator's ground truth. The demo's knowledge base (knowledgebase/defaults/demo/docs/, loaded
+only by `seed_knowledgebase --demo`) documents the same facts in prose; the two must agree, and a test checks that
 every `correct` value below appears in the doc named by `doc`. A simulated rep with low product knowledge
 says `wrong` instead of `right`, which is how planted errors become detectable against the KB.
 

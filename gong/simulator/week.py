@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from gong.simulator.people import DIMENSIONS, Seat, contacts_build, gong_id
+from gong.simulator.people import DIMENSIONS, Seat, contacts_build, drift_offset, gong_id
 from gong.simulator.product import ACCOUNTS
 from gong.simulator.script import CallScript, Rep, internal_meeting
 from gong.simulator.sections import call_content, call_interaction, crm_context
@@ -57,8 +57,10 @@ class WeekBuilder:
         ids: dict[str, str],
         seats: dict[str, Seat],
         workspace_id: str,
+        weeks_before: int = 0,
     ):
         self.rng, self.seed, self.week_start, self.workspace_id = rng, seed, week_start, workspace_id
+        self.weeks_before = weeks_before  # > 0: an earlier week of a history, where DRIFT applies
         self.users = {user["id"]: user for user in users}
         self.ids, self.seats = ids, seats
         self.busy: set[tuple[str, int, int]] = set()
@@ -68,7 +70,11 @@ class WeekBuilder:
         return self.users[self.ids[key]]
 
     def _levels(self, seat: Seat) -> dict[str, int | None]:
-        return {dim: max(1, min(5, seat.profile[dim] + self.rng.choice(LEVEL_JITTER))) for dim in DIMENSIONS}
+        return {
+            dim: max(1, min(5, seat.profile[dim] + drift_offset(seat.key, dim, self.weeks_before)
+                            + self.rng.choice(LEVEL_JITTER)))
+            for dim in DIMENSIONS
+        }  # fmt: skip
 
     def _internal_party(self, key: str, *, host: bool, speaks: bool = True) -> dict:
         user = self._user(key)

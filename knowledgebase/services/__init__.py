@@ -6,6 +6,7 @@ from knowledgebase.services.documents import (
     document_update,
     document_version_create_draft,
     document_version_publish,
+    document_version_submit,
     document_version_update_draft,
 )
 from knowledgebase.services.rubrics import (
@@ -37,6 +38,7 @@ __all__ = [
     "document_update",
     "document_version_create_draft",
     "document_version_publish",
+    "document_version_submit",
     "document_version_update_draft",
     "kb_export",
     "kb_files_collect",

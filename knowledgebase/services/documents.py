@@ -6,7 +6,7 @@ from __future__ import annotations
 import structlog
 from django.db import IntegrityError, transaction
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, NotFound
 from knowledgebase.models import Document, DocumentKind, DocumentVersion
 from knowledgebase.schemas import document_body_normalize, document_sha256
 from knowledgebase.services.lifecycle import Prepared, Versioned
@@ -77,6 +77,27 @@ def document_version_create_draft(
         return _prepared(title=title or document.title, body=body)
 
     return DOCUMENT.draft_create(parent_id=document_id, prepare=prepare, author=author, change_note=change_note)
+
+
+@transaction.atomic
+def document_version_submit(
+    *, key: str, body: str, title: str | None = None, kind: str = "", author=None, change_note: str = ""
+) -> tuple[Document, DocumentVersion, int | None]:
+    """A new draft of document `key`, creating the document first when it is new (then `title` is needed).
+
+    One transaction: a draft that is invalid (an empty body, a title too long) leaves no new, empty document
+    behind. Returns (document, draft or the unchanged version, the active version id before).
+    """
+    document = Document.objects.filter(key=key).first()
+    if document is None:
+        if not (title or "").strip():
+            raise NotFound(f"No document with key {key!r}; give a title (and a kind) to create it.")
+        document = document_create(key=key, title=title, kind=kind or DocumentKind.PRODUCT)
+    active_before = document.active_version_id
+    version = document_version_create_draft(
+        document_id=document.pk, body=body, title=title, author=author, change_note=change_note
+    )
+    return document, version, active_before
 
 
 @transaction.atomic

@@ -13,11 +13,10 @@ from coaching.selectors.product_knowledge import product_knowledge_review
 from coaching.selectors.reps import rep_resolve
 from core.errors import NotFound
 from core.selectors import user_get_active
-from knowledgebase.selectors import document_get, rubric_get, rubric_list
+from knowledgebase.selectors import rubric_get, rubric_list
 from knowledgebase.services import (
-    document_create,
-    document_version_create_draft,
     document_version_publish,
+    document_version_submit,
     rubric_version_create_draft,
     rubric_version_publish,
 )
@@ -133,16 +132,12 @@ def _rubric_update(*, key: str, content: str, change_note: str, publish: bool, u
 
 
 def _document_update(*, key: str, content: str, title, doc_kind, change_note: str, publish: bool, user) -> dict:
-    try:
-        document = document_get(key=key)
+    try:  # one transaction: an invalid draft never leaves a new, empty document behind
+        document, version, active_before = document_version_submit(
+            key=key, body=content, title=title, kind=doc_kind or "", author=user, change_note=change_note
+        )
     except NotFound:
-        if not title:
-            raise ToolError(f"No document with key {key!r}; give `title` (and `doc_kind`) to create it.") from None
-        document = document_create(key=key, title=title, kind=doc_kind or "product")
-    active_before = document.active_version_id
-    version = document_version_create_draft(
-        document_id=document.pk, body=content, title=title, author=user, change_note=change_note
-    )
+        raise ToolError(f"No document with key {key!r}; give `title` (and `doc_kind`) to create it.") from None
     if publish and version.status != "published":
         version = document_version_publish(version_id=version.pk, user=user)
     return {"kind": "document", "key": document.key, "version": version.number, "version_id": version.pk,

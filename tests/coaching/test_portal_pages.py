@@ -144,8 +144,11 @@ def test_call_page_anchors_every_quote_at_its_sentence_and_highlights_searched_w
     assert "1 matching sentence" in html
     assert f'href="{call.url}"' in html and "Open in Gong" in html
     assert "Discovery (AE) v3" in html and "coach-v3" in html and "claude-sonnet-4-5" in html
-    assert "<strong>$0.1200</strong> from 1 Claude request" in html
     assert "Pat Buyer" in html and "External" in html
+    assert 'id="analysis-cost"' not in html  # cost is for the roles that manage it
+    client.force_login(login("u-ops", group="coaching ops"))
+    html = client.get(reverse("admin:gong_call_change", args=[call.pk])).content.decode()
+    assert "<strong>$0.1200</strong> from 1 Claude request" in html
 
 
 def test_call_page_marks_an_offline_analysis_clearly(client, team):
@@ -154,7 +157,8 @@ def test_call_page_marks_an_offline_analysis_clearly(client, team):
     html = client.get(reverse("admin:gong_call_change", args=[call.pk])).content.decode()
     assert 'class="cc-badge cc-badge-offline"' in html
     assert "Offline baseline — not scored by Claude." in html
-    assert "$0 (no Claude request)" in html
+    client.force_login(login("u-staff", group="staff"))
+    assert "$0 (no Claude request)" in client.get(reverse("admin:gong_call_change", args=[call.pk])).content.decode()
 
 
 def test_transcript_text_is_escaped_while_highlighting(client, team):

@@ -1,4 +1,4 @@
-"""Manager review: an override keeps the AI score beside it, and only the rep's manager / ops / staff may."""
+"""Manager review: an override keeps the AI score beside it; only the rep's manager or coaching ops may (not staff)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_a_manager_override_keeps_the_ai_score_and_shows_both(client, world):
     card = page.split(f'id="score-{score.pk}"', 1)[1].split('class="cc-score-card"', 1)[0]
     assert 'title="AI score">AI <span class="cc-score l3">3</span>' in card
     assert 'title="Manager score">Manager <span class="cc-score l5">5</span>' in card
-    assert "Great follow-up on impact" in card and "reviewed by u-manager" in card
+    assert "Great follow-up on impact" in card and "reviewed by Mia Manager" in card
 
 
 def test_clearing_an_override_returns_to_the_ai_score(world):
@@ -102,7 +102,7 @@ def test_another_teams_manager_gets_a_404_for_a_score_they_cannot_see(client, wo
 def test_an_override_needs_a_score_from_1_to_5_and_a_note(world, manager_score, note):
     score = world.scores["own"][0]
     with pytest.raises(ApplicationError):
-        score_override(score_id=score.pk, manager_score=manager_score, note=note, user=world.logins["staff"])
+        score_override(score_id=score.pk, manager_score=manager_score, note=note, user=world.logins["ops"])
     assert DimensionScore.objects.get(pk=score.pk).manager_score is None
 
 

@@ -20,8 +20,8 @@ BUYER_SPEAKER = "5200000000000000001"
 
 
 def knowledge_seed() -> None:
-    """The shipped default rubrics and product documents (knowledgebase/defaults)."""
-    kb_seed()
+    """The shipped default rubrics with the demo product (documents and indicator keywords), as `make demo` seeds."""
+    kb_seed(demo=True)
 
 
 def rep_lines(level: int, *, rng: random.Random, rounds: int = 6) -> list[tuple[str, str]]:

@@ -198,3 +198,29 @@ def test_gold_file_round_trips(corpus, tmp_path):
 def test_a_monday_is_required():
     with pytest.raises(ValueError, match="Monday"):
         corpus_build(week_start=datetime.date(2025, 1, 7))
+
+
+def test_a_history_adds_lighter_earlier_weeks_where_some_reps_levels_drift(corpus):
+    from gong.simulator.corpus import corpus_with_history
+
+    world = corpus_with_history(corpus, weeks=12, calls_per_week=12)
+    starts = [datetime.datetime.fromisoformat(record["metaData"]["started"]).date() for record in world.calls]
+    assert len(world.calls) == 60 + 11 * 12 and min(starts) >= WEEK - datetime.timedelta(weeks=11)
+    assert corpus_json(corpus_with_history(corpus, weeks=12, calls_per_week=12)) == corpus_json(world)
+    assert world.transcript_ready_at == corpus.transcript_ready_at  # only the current week has late calls
+    assert len(world.call_ids(private=True)) == 2 and set(world.gold) == set(world.call_ids(scope="External"))
+    # csm1 handled objections two levels better more than 4 weeks ago (people.DRIFT); the current week is unchanged.
+    csm1 = next(user["id"] for user in world.users if user["title"] == "Customer Success Manager")
+    cutoff = WEEK - datetime.timedelta(weeks=4)
+
+    def levels(*, before: bool) -> list[int]:
+        return [
+            entry["levels"]["objection_handling"]
+            for call_id, speakers in world.gold.items()
+            for entry in speakers.values()
+            if entry["user_id"] == csm1
+            and entry["levels"]["objection_handling"] is not None
+            and (datetime.datetime.fromisoformat(world.call(call_id)["metaData"]["started"]).date() < cutoff) == before
+        ]
+
+    assert statistics.mean(levels(before=True)) - statistics.mean(levels(before=False)) >= 1.5

@@ -1,4 +1,5 @@
-"""The shipped knowledge base agrees with the simulator's ground truth, and the rubrics can see its behaviours."""
+"""The demo's knowledge base (generic default rubrics + the demo product) agrees with the simulator's ground
+truth, and its rubrics can see the planted behaviours."""
 
 import re
 
@@ -7,8 +8,9 @@ import pytest
 from gong.simulator import behaviours as b
 from gong.simulator.product import COMPETITORS, FACTS
 from knowledgebase.services import DEFAULTS_DIR, kb_files_read
+from knowledgebase.services.seed import demo_files
 
-DEFAULTS = kb_files_read(directory=DEFAULTS_DIR)
+DEFAULTS = demo_files(kb_files_read(directory=DEFAULTS_DIR))
 DOCS = {document.key: document.body.lower() for document in DEFAULTS.documents}
 RUBRICS = {rubric.key: rubric for rubric in DEFAULTS.rubrics}
 NUMBERS = re.compile(r"\d[\d,]*(?:\.\d+)?")

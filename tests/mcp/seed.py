@@ -137,7 +137,7 @@ def _call(host, *, started, title, call_type="discovery", account="Acme Corp", p
 
 
 def _documents(world: World) -> None:
-    kb_seed()  # the shipped rubrics and product documents, published
+    kb_seed(demo=True)  # the shipped rubrics and the demo product documents, published
     world.documents = dict(Document.objects.values_list("key", "pk"))
 
 

@@ -177,3 +177,18 @@ def test_compare_calls_needs_two_to_five_distinct_calls(world):
     assert six.is_error and "at most 5 items" in six.text
     twice = call_as(world.users["ada"], "compare_calls", {"call_ids": [world.calls["ada"][0]] * 2})
     assert twice.is_error and twice.text == "`call_ids` lists the same call twice; give 2–5 different calls."
+
+
+def test_a_nul_in_any_tool_parameter_is_a_clear_tool_error(world):
+    user = world.users["mia"]
+    cases = [
+        ("search_calls", {"query": "pricing\x00"}, "query"),
+        ("search_calls", {"account": "\x00Acme"}, "account"),
+        ("get_rep_insights", {"rep": "rita\x00@x"}, "rep"),
+        ("compare_calls", {"call_ids": ["1", "2\x00"]}, "call_ids[1]"),
+        ("export_coaching_report", {"scope": "rep", "subject": "me\x00", "format": "md"}, "subject"),
+    ]
+    for tool, arguments, where in cases:
+        answer = call_as(user, tool, arguments)
+        assert answer.is_error, (tool, answer.text)
+        assert answer.text.startswith(f"Invalid `{where}`: it contains a NUL character"), answer.text

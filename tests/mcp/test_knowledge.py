@@ -103,3 +103,19 @@ def test_invalid_rubric_content_is_rejected_with_the_problem(world):
     assert bad.is_error and "100" in bad.text and "\n" not in bad.text
     unknown = call_as(ops, "update_knowledge_base", {"kind": "rubric", "key": "closing", "content": "criteria: []"})
     assert unknown.is_error and unknown.text.startswith("No rubric with key 'closing'; known keys: ")
+
+
+def test_an_invalid_first_draft_leaves_no_empty_document_behind(world):
+    ops = world.users["ops"]
+    args = {"kind": "document", "key": "brand-new-doc", "title": "Brand new", "content": "Body text."}
+    answer = call_as(ops, "update_knowledge_base", {**args, "content": "   \n  "})
+    assert answer.is_error and "non-empty body" in answer.text
+    assert not Document.objects.filter(key="brand-new-doc").exists()
+    created = call_as(ops, "update_knowledge_base", args).data
+    assert created["version"] == 1 and Document.objects.get(key="brand-new-doc").versions.count() == 1
+
+
+def test_extreme_dates_are_a_clear_tool_error(world):
+    for arguments in ({"end": "0001-01-05"}, {"start": "9999-12-25", "end": "9999-12-31"}):
+        answer = call_as(world.users["mia"], "get_rep_insights", arguments)
+        assert answer.is_error and "out of range" in answer.text, answer.text

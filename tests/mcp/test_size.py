@@ -24,7 +24,7 @@ def _days_ago(days: int) -> str:
 @pytest.fixture(scope="module")
 def big(django_db_setup, django_db_blocker):
     with committed_module_data(django_db_blocker), django_db_blocker.unblock():
-        call_command("seed_knowledgebase", verbosity=0)
+        call_command("seed_knowledgebase", "--demo", verbosity=0)
         yield big_world_build()
 
 

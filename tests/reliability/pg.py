@@ -64,7 +64,7 @@ def database_prepare(*, url: str) -> None:
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("partitions_maintain", env=env)
     manage("setup_schedules", env=env)
-    manage("seed_knowledgebase", env=env)
+    manage("seed_knowledgebase", "--demo", env=env)
 
 
 def template_ensure(*, url: str) -> str:

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from analysis.selectors import cost_summary
 from analysis.services import analysis_estimate
@@ -23,6 +22,7 @@ from coaching.services.pipeline import (
     calls_coach_batch_ingest,
 )
 from core.errors import NotFound
+from core.progress import progress_bar
 from gong.selectors import call_get, calls_for_analysis
 
 
@@ -81,24 +81,25 @@ class Command(BaseCommand):
 
     def _realtime(self, call_ids: list[str], force: bool, worker: str) -> list[CoachOutcome]:
         outcomes = []
-        columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, transient=True, disable=not call_ids) as progress:
-            task = progress.add_task("calls", total=len(call_ids))
+        with progress_bar(stream=self.stdout, label="analysing", total=len(call_ids)) as update:
             for call_id in call_ids:
                 outcomes.append(call_coach(call_id=call_id, force=force, worker=worker))
-                progress.advance(task)
+                update(len(outcomes))
         return outcomes
 
     def _batch(self, call_ids: list[str], options, worker: str) -> list[CoachOutcome]:
         outcomes = {o.call_id: o for o in calls_coach_batch(call_ids=call_ids, force=options["force"], worker=worker)}
+        submitted = sum(o.status == "batch_submitted" for o in outcomes.values())
         deadline = time.monotonic() + options["wait"]
-        while True:
-            for outcome in calls_coach_batch_ingest(worker=worker).outcomes:
-                outcomes[outcome.call_id] = outcome
-            waiting = [o for o in outcomes.values() if o.status == "batch_submitted"]
-            if not waiting or time.monotonic() >= deadline:
-                return list(outcomes.values())
-            time.sleep(min(10.0, max(0.5, deadline - time.monotonic())))
+        with progress_bar(stream=self.stdout, label="batch: waiting for results", total=submitted) as update:
+            while True:
+                for outcome in calls_coach_batch_ingest(worker=worker).outcomes:
+                    outcomes[outcome.call_id] = outcome
+                waiting = [o for o in outcomes.values() if o.status == "batch_submitted"]
+                update(submitted - len(waiting))
+                if not waiting or time.monotonic() >= deadline:
+                    return list(outcomes.values())
+                time.sleep(min(10.0, max(0.5, deadline - time.monotonic())))
 
     def _summary(self, outcomes: list[CoachOutcome], started) -> str:
         counts = Counter(o.status for o in outcomes)

@@ -1,3 +1,5 @@
+import time
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,24 +21,38 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7, help="simulator corpus seed")
         parser.add_argument("--calls", type=int, default=60, help="calls in the simulated week")
         parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the pipeline")
+        parser.add_argument("--weeks", type=int, default=12, help="weeks of history, the simulated week included")
+        parser.add_argument("--history-calls", type=int, default=12, help="calls in each earlier week")
 
     def handle(self, *args, **options) -> None:
         if options["calls"] < 1 or options["timeout"] <= 0:
             raise CommandError("--calls must be at least 1 and --timeout positive")
+        if not 1 <= options["weeks"] <= 26 or options["history_calls"] < 2:
+            raise CommandError("--weeks must be 1–26 and --history-calls at least 2")
         self._heading("Prepare")
         for line in demo_prepare():
             self.stdout.write(f"  {line}")
-        call_command("seed_knowledgebase", stdout=self.stdout)
+        call_command("seed_knowledgebase", "--demo", stdout=self.stdout)
 
         self._heading("Pipeline (Gong simulator → webhooks → queue → analysis)")
         report = pipeline_run(
-            seed=options["seed"], calls=options["calls"], timeout_s=options["timeout"], progress=self._progress
+            seed=options["seed"],
+            calls=options["calls"],
+            timeout_s=options["timeout"],
+            history_weeks=options["weeks"],
+            history_calls=options["history_calls"],
+            progress=self._progress,
         )
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(report.webhook_statuses.items()))
         self.stdout.write(
             f"  week of {report.week_start}: {report.calls_in_corpus} calls; {report.webhooks_sent} webhooks sent "
             f"(HTTP {statuses}); {report.gong_requests} Gong API requests; {report.seconds}s"
         )
+        if report.history_calls:
+            self.stdout.write(
+                f"  history: {report.history_weeks - 1} earlier weeks, {report.history_calls} calls listed and "
+                "fetched by the poller (gong_sync) and analysed (offline unless a Claude key is set)"
+            )
         self.stdout.write("  calls: " + ", ".join(f"{k} {v}" for k, v in sorted(report.call_statuses.items())))
         if report.call_statuses.get("waiting"):
             self.stdout.write(
@@ -58,6 +74,8 @@ class Command(BaseCommand):
 
         self._heading("Scores per rep (mean of current sessions; 1–5)")
         self._scoreboard()
+        self._heading(f"Trends per rep over {options['weeks']} weeks (overall mean per week; first 4 weeks → last 4)")
+        self._trends(report.week_start, options["weeks"])
         self._heading("Tables")
         for table, count in table_counts().items():
             self.stdout.write(f"  {table:<28} {count:>8,}")
@@ -72,9 +90,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING(text))
 
     def _progress(self, counts: dict[str, int]) -> None:
+        # At most one line every 5 seconds: 12 weeks of calls would otherwise print a line per second.
         line = ", ".join(f"{status} {count}" for status, count in sorted(counts.items()))
-        if line != getattr(self, "_last_progress", None):
-            self._last_progress = line
+        now = time.monotonic()
+        if line != getattr(self, "_last_progress", None) and now - getattr(self, "_last_progress_at", 0.0) >= 5:
+            self._last_progress, self._last_progress_at = line, now
             self.stdout.write(f"  calls: {line}")
 
     def _scoreboard(self) -> None:
@@ -84,6 +104,20 @@ class Command(BaseCommand):
         for line in rep_scoreboard():
             cells = "".join(f"{'N/A' if line.means[d] is None else f'{line.means[d]:.2f}':>14}" for d in dimensions)
             self.stdout.write(f"  {line.name[:23]:<24}{line.role:<6}{line.calls:>6}{cells}  {line.analyzers}")
+
+    def _trends(self, week_start, weeks: int) -> None:
+        from coaching.demo.trends import rep_trends
+
+        def num(value) -> str:
+            return "–" if value is None else f"{value:.1f}"
+
+        for line in rep_trends(week_start=week_start, weeks=weeks):
+            change = "" if line.first is None or line.last is None else f" ({line.last - line.first:+.1f})"
+            needs = f"  needs coaching: {'; '.join(line.needs)}" if line.needs else ""
+            self.stdout.write(
+                f"  {line.name[:23]:<24}{line.role:<6}{line.calls:>5} calls  {line.sparkline}  "
+                f"{num(line.first)} → {num(line.last)}{change}{needs}"
+            )
 
     def _logins(self, addr: str) -> None:
         from coaching.services.demo_users import demo_logins_ensure

@@ -14,6 +14,7 @@ from coaching.evaluation import (
     pairs_from_gold,
     pairs_from_manager_reviews,
 )
+from core.progress import progress_bar
 
 DEFAULT_OUT = settings.BASE_DIR / "bench" / "results"
 
@@ -47,7 +48,8 @@ class Command(BaseCommand):
                 gold = gold_load(options["gold"])
             except (OSError, ValueError) as exc:
                 raise CommandError(f"Cannot read gold file: {exc}") from exc
-            pairs, unmatched = pairs_from_gold(gold=gold, analyzer=analyzer)
+            with progress_bar(stream=self.stdout, label="matching gold labels", total=len(gold)) as update:
+                pairs, unmatched = pairs_from_gold(gold=gold, analyzer=analyzer, progress=update)
             source = "gold"
         else:
             pairs, unmatched, source = pairs_from_manager_reviews(analyzer=analyzer), 0, "manager_reviews"

@@ -40,7 +40,12 @@ class Command(BaseCommand):
         path = Path(options["out"])
         if path.is_dir():
             path = path / export.filename
-        path.write_text(export.body, encoding="utf-8")
+        if not path.parent.is_dir():
+            raise CommandError(f"No folder {path.parent}: create it first, or name an existing one with --out")
+        try:
+            path.write_text(export.body, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Could not write {path}: {exc.strerror or exc}") from exc
         self.stdout.write(f"wrote {path} ({len(export.body.encode())} bytes, {export.content_type})")
 
     def _viewer(self, who: str):

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from core.errors import ApplicationError
+from core.progress import progress_bar
 from gong.errors import GongError
 from gong.services.sync import gong_sync
 
@@ -50,11 +50,5 @@ class Command(BaseCommand):
         self.stdout.write(f"gong_sync: {report.summary()}")
 
     def _sync(self, *, since, until, fetch: bool):
-        columns = [TextColumn("fetching calls"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-        with Progress(*columns, transient=True, disable=not self.stdout.isatty()) as progress:
-            task = progress.add_task("fetch", total=None)
-
-            def update(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
+        with progress_bar(stream=self.stdout, label="fetching calls") as update:
             return gong_sync(since=since, until=until, fetch=fetch, progress=update)

@@ -11,14 +11,18 @@ from knowledgebase.services import DEFAULTS_DIR, kb_seed
 
 
 class Command(BaseCommand):
-    help = "Create the default rubrics and sample product docs (idempotent; never overwrites an edit)."
+    help = (
+        "Create the default rubrics (idempotent; never overwrites an edit). --demo adds the simulator's sample "
+        "product: its documents and the keywords its planted behaviours use."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--dir", type=Path, default=DEFAULTS_DIR, help="defaults directory (rubrics/, docs/)")
+        parser.add_argument("--demo", action="store_true", help="also load the demo's sample product (make demo)")
 
     def handle(self, *args, **options) -> None:
         try:
-            report = kb_seed(directory=options["dir"])
+            report = kb_seed(directory=options["dir"], demo=options["demo"])
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         skipped = f", {len(report.skipped)} skipped ({'; '.join(report.skipped)})" if report.skipped else ""
