@@ -108,6 +108,10 @@ NOT_CALL_DATA = {
     "reports.trends_from",
     "reports.labelled_gaps",
     "stats.clock",
+    "stats.stat_display",
+    "stats.stat_target",
+    "calls.criteria_names",  # criterion keys -> names in a rubric version's content
+    "calls.person_name",  # how a Django user is named
     "stats.stats_view",
     "stats.stats_median_view",
     "transcript.anchor",
