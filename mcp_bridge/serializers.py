@@ -148,3 +148,17 @@ def weighted_mean(values: list[float | None], counts: list[int]) -> float | None
     pairs = [(value, count) for value, count in zip(values, counts, strict=False) if value is not None and count]
     total = sum(count for _, count in pairs)
     return sum(value * count for value, count in pairs) / total if total else None
+
+
+def outcomes_compact(report) -> dict:
+    """Won-vs-lost context (coaching.calibration.outcomes.OutcomeValidity), compact."""
+    dims: dict[str, dict] = {}
+    for effect in report.dimensions:
+        if effect.enough:
+            dims[effect.dimension] = {
+                "diff": num(effect.diff), "ci": [num(effect.ci_low), num(effect.ci_high)], "auc": num(effect.auc),
+                "won_mean": num(effect.mean_won), "lost_mean": num(effect.mean_lost),
+            }  # fmt: skip
+        else:
+            dims[effect.dimension] = {"thin": effect.reason}
+    return {"deals": report.deals, "by_dimension": dims, "scores": "effective (manager overrides count)"}
