@@ -15,7 +15,7 @@ from coaching.services.plans import coaching_plan_build, report_gaps
 from mcp_bridge.budget import clip
 from mcp_bridge.params import EndDate, RepRef, StartDate, end_of_day, period
 from mcp_bridge.runtime import respond, tool_scope
-from mcp_bridge.serializers import clock, num, outcomes_compact, rep_brief, stats_compact, weighted_mean
+from mcp_bridge.serializers import clock, num, outcomes_compact, rep_brief, said, stats_compact, weighted_mean
 
 
 def get_rep_insights(rep: RepRef = "me", start: StartDate = None, end: EndDate = None) -> ToolResult:
@@ -120,7 +120,7 @@ def get_coaching_plan(
                                 "date": ex["date"],
                                 "s": ex["score"],
                                 "own": ex["own"],
-                                "q": clip(ex["quote"], 240),
+                                "q": said(ex["quote"], 240),
                                 "at": clock(ex["start_ms"]),
                             }
                             for ex in area.examples
