@@ -4,6 +4,7 @@ from analysis.services.analyze import AnalysisOutcome, analysis_for_call
 from analysis.services.batch import BatchPoll, BatchSubmission, batch_poll, batch_submit
 from analysis.services.estimate import Estimate, analysis_estimate
 from analysis.services.ledger import BudgetState, budget_state
+from analysis.services.retest import analysis_rescore
 from analysis.services.runs import runs_sweep_stale
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Estimate",
     "analysis_estimate",
     "analysis_for_call",
+    "analysis_rescore",
     "batch_poll",
     "batch_submit",
     "budget_state",

@@ -142,7 +142,7 @@ def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str], model: type[LlmA
     return answer
 
 
-def _send(request: dict, *, inp, run_id: int, purpose: str, spend: Spend) -> ClaudeReply:
+def _send(request: dict, *, inp, run_id: int | None, purpose: str, spend: Spend) -> ClaudeReply:
     redaction = inp.redaction
     opened = api_call_open(
         run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"], redaction=redaction
@@ -166,7 +166,7 @@ def answer_with_repair(
     request: dict,
     *,
     inp,
-    run_id: int,
+    run_id: int | None,
     purpose: str,
     spend: Spend,
     first: ClaudeReply | None = None,
@@ -230,7 +230,7 @@ def result_build(
     )
 
 
-def claude_analyze(*, inp, run_id: int, purpose: str = ApiPurpose.CALL_ANALYSIS) -> ClaudeOutcome:
+def claude_analyze(*, inp, run_id: int | None, purpose: str = ApiPurpose.CALL_ANALYSIS) -> ClaudeOutcome:
     """Run the analysis; failures come back as `error` (the reason a person reads), never as an exception."""
     started, spend = time.monotonic(), Spend()
     windows, transcript_tokens = [], 0
