@@ -40,9 +40,13 @@ def overall(dimensions: list[DimensionResult]) -> float | None:
 def answer_check(answer: LlmAnalysis, *, speaker_ids: list[str]) -> None:
     """Raise ValueError when the answer leaves out a speaker it was asked to score (the schema already makes
     every dimension and criterion key one of the rubric's; a criterion left out counts as n_a)."""
-    missing = sorted(set(speaker_ids) - {speaker.speaker_id for speaker in answer.speakers})
+    answered = {speaker.speaker_id for speaker in answer.speakers}
+    missing = sorted(set(speaker_ids) - answered)
     if missing:
         raise ValueError(f"speakers missing from the answer: {', '.join(missing)}")
+    unknown = sorted(answered - set(speaker_ids))
+    if unknown:  # the schema leaves speaker ids open (it must not change per call: prompt cache)
+        raise ValueError(f"speakers not asked for in the answer: {', '.join(unknown)}")
 
 
 def _evidence(quotes, *, speaker, index: TranscriptIndex | PartIndex, tally: Verification) -> list[Evidence]:

@@ -89,7 +89,7 @@ assert list(LlmDimensions.model_fields) == list(DIMENSIONS)
 
 
 @functools.lru_cache(maxsize=64)
-def _answer_model(criteria: tuple[tuple[str, tuple[str, ...]], ...], speaker_ids: tuple[str, ...]) -> type:
+def _answer_model(criteria: tuple[tuple[str, tuple[str, ...]], ...]) -> type:
     dimensions = {}
     for dimension, keys in criteria:
         criterion = create_model(
@@ -100,17 +100,17 @@ def _answer_model(criteria: tuple[tuple[str, tuple[str, ...]], ...], speaker_ids
             ...,
         )
     container = create_model("Dimensions", __base__=LlmDimensions, **dimensions)
-    speaker = create_model(
-        "Speaker", __base__=LlmSpeaker, speaker_id=(Literal[speaker_ids], ...), dimensions=(container, ...)
-    )
+    speaker = create_model("Speaker", __base__=LlmSpeaker, dimensions=(container, ...))
     return create_model("Analysis", __base__=LlmAnalysis, speakers=(list[speaker], ...))
 
 
-def answer_model(*, criteria: dict[str, list[str]], speaker_ids: list[str]) -> type[LlmAnalysis]:
-    """The answer's model for one request: criterion keys an enum of each rubric's keys, speaker ids an enum
-    of the speakers to score. Its JSON schema is the request's output format; it validates the reply."""
+def answer_model(*, criteria: dict[str, list[str]]) -> type[LlmAnalysis]:
+    """The answer's model for one request: criterion keys an enum of each rubric's keys. Its JSON schema is the
+    request's output format; it validates the reply. Nothing call-specific goes in it (speaker ids are checked
+    after parsing, by results.answer_check): the output schema is part of the prompt-cache prefix, so a schema
+    that changed per call would make every call write the rubric/KB prefix again (1.25–2× its input price)."""
     ordered = tuple((d, tuple(criteria[d])) for d in DIMENSIONS)
-    return _answer_model(ordered, tuple(speaker_ids))
+    return _answer_model(ordered)
 
 
 # --- What a run stores ---------------------------------------------------------------------------------------

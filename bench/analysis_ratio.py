@@ -11,7 +11,9 @@ bench/results/analysis_ratio.json. Definitions (the same ⌈chars ÷ 4⌉ estima
   summed over every paid request of the analysis (all chunks; the free count request excluded);
 - ratio = billed input equivalent ÷ raw transcript tokens;
 - warm = the prompt prefix is already cached (an earlier analysis wrote it); cold = the fake's cache is empty,
-  as after the cache expired (the case at a few calls an hour with a 5-minute cache);
+  as after the cache expired, the prefix written with the 5-minute TTL (1.25×; `cold_1h_write`: with the 1-hour
+  TTL, 2×, what CLAUDE_PROMPT_CACHE_TTL=auto asks for when calls come less often than every 5 minutes);
+- every_20_min = the mean over 4 analyses 20 minutes apart on the fake's clock, at a forced 5m or 1h TTL;
 - short call $ = input-side dollars per call at Sonnet 4.5 list prices ($3/MTok input; 5m writes $3.75, 1h
   writes $6, reads $0.30): (input + cache writes + cache reads), the mean over the short calls.
 Output tokens are reported, but the fake's answers are not a model's, so their size is no target.
@@ -101,20 +103,92 @@ def rendered_tokens(call) -> dict:
     return {"rendered_transcript_tokens": sum(line.tokens for line in inp.lines), "lines": len(inp.lines)}
 
 
+def trickle(call, *, fake, ttl: str, calls: int = 4, gap_s: int = 1200) -> dict:
+    """`calls` analyses of `call` `gap_s` apart on the fake's clock (a few calls an hour), at a forced cache TTL."""
+    from django.conf import settings
+
+    settings.CLAUDE_PROMPT_CACHE_TTL = ttl
+    fake.cache_clear()
+    runs = []
+    for _ in range(calls):
+        runs.append(measure(call, cold=False, fake=fake))
+        fake.advance(gap_s)
+    settings.CLAUDE_PROMPT_CACHE_TTL = "auto"
+    return {
+        "ttl": ttl,
+        "calls": calls,
+        "gap_s": gap_s,
+        "ratio_mean": round(statistics.mean(r["ratio"] for r in runs), 3),
+        "input_side_usd_mean": round(statistics.mean(r["input_side_usd_sonnet_4_5"] for r in runs), 5),
+    }
+
+
+def docs_split(call) -> dict:
+    """What sending only the documents a call needs would save, by the most a conservative rule could drop: a
+    competitor's notes when that competitor is never named (product facts, pricing, security, playbooks stay —
+    they are what proves a product error). Savings in input-token equivalents ÷ raw transcript tokens."""
+    from analysis.services.context import analysis_input_build
+    from analysis.tokens import token_estimate
+
+    inp = analysis_input_build(call_id=call.pk)
+    said = (call.transcript.text or "").lower()
+    dropped = [
+        doc
+        for doc in inp.documents
+        if doc.kind == "competitor" and doc.title.rsplit(":", 1)[-1].strip().lower() not in said
+    ]
+    tokens = sum(token_estimate(doc.body) for doc in dropped)
+    raw = call.transcript.token_count
+    return {
+        "documents_sent": len(inp.documents),
+        "droppable": [doc.key for doc in dropped],
+        "droppable_tokens": tokens,
+        "warm_saving_ratio": round(0.1 * tokens / raw, 4),
+        "cold_saving_ratio_5m": round(1.25 * tokens / raw, 4),
+        "cold_saving_ratio_1h": round(2 * tokens / raw, 4),
+    }
+
+
+def batch_short(calls, *, fake, warmup) -> dict:
+    """The short calls through the Message Batches API (half price, 1-hour cache), the prefix already cached."""
+    from dataclasses import replace
+
+    from analysis.models import ApiCall, ApiCallStatus, RunMode
+    from analysis.pricing import cost_usd
+    from analysis.services import batch_poll, batch_submit
+
+    measure(warmup, cold=False, fake=fake)
+    submission = batch_submit(call_ids=[call.pk for call in calls], force=True)
+    assert batch_poll(batch_id=submission.batch_id).succeeded == len(calls)
+    costs = []
+    for call in calls:
+        rows = ApiCall.objects.filter(call_id=call.pk, mode=RunMode.BATCH, status=ApiCallStatus.OK)
+        usage = replace(_usage(rows), output_tokens=0)
+        costs.append(float(cost_usd(model=SONNET_45, usage=usage, batch=True)))
+    return {"calls": len(calls), "input_side_usd_mean": round(statistics.mean(costs), 5)}
+
+
 def scenarios(fake) -> dict:
+    from django.conf import settings
+
     from bench._ratio_calls import sales_call, short_call, workshop_call
 
     results = {}
     warmup = short_call(seed=900)
     call_30k, workshop = sales_call(raw_tokens=30_000, seed=11), workshop_call()
     for name, call in (("call_30k", call_30k), ("workshop", workshop)):
-        results[f"{name}_cold"] = {**measure(call, cold=True, fake=fake), **rendered_tokens(call)}
+        for ttl in ("5m", "1h"):
+            settings.CLAUDE_PROMPT_CACHE_TTL = ttl
+            results[f"{name}_cold_{ttl}"] = {**measure(call, cold=True, fake=fake), **rendered_tokens(call)}
+        settings.CLAUDE_PROMPT_CACHE_TTL = "auto"
         measure(warmup, cold=False, fake=fake)  # the prefix is cached again, by another call
         results[f"{name}_warm"] = {**measure(call, cold=False, fake=fake), **rendered_tokens(call)}
     shorts = [short_call(seed=seed) for seed in range(SHORT_CALLS)]
     for label, cold in (("warm", False), ("cold", True)):
+        settings.CLAUDE_PROMPT_CACHE_TTL = "5m" if cold else "auto"
         measure(warmup, cold=False, fake=fake)
         runs = [measure(call, cold=cold, fake=fake) for call in shorts]
+        settings.CLAUDE_PROMPT_CACHE_TTL = "auto"
         results[f"short_call_{label}"] = {
             "calls": len(runs),
             "raw_transcript_tokens_mean": round(statistics.mean(r["raw_transcript_tokens"] for r in runs)),
@@ -122,6 +196,15 @@ def scenarios(fake) -> dict:
             "ratio_mean": round(statistics.mean(r["ratio"] for r in runs), 3),
             "per_call": runs,
         }
+    results["short_call_batch_warm"] = batch_short(shorts, fake=fake, warmup=warmup)
+    # A few calls an hour (every 20 minutes): every 5-minute write has expired by the next call; a 1-hour one has not.
+    results["trickle_every_20_min"] = {
+        "call_30k": {ttl: trickle(call_30k, fake=fake, ttl=ttl) for ttl in ("5m", "1h")},
+        "short_call": {ttl: trickle(shorts[0], fake=fake, ttl=ttl) for ttl in ("5m", "1h")},
+        "auto_chooses": "1h at this rate (tests/analysis/test_cache_ttl.py); 5m while calls come < 5 min apart",
+    }
+    results["docs_split"] = {"call_30k": docs_split(call_30k), "workshop": docs_split(workshop)}
+    results["docs_split"]["short_calls"] = [docs_split(call) for call in shorts]
     return results
 
 
@@ -147,6 +230,7 @@ def main() -> None:
     settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.ANALYZER = "bench", fake.url, "claude"
     settings.CLAUDE_MODEL = SONNET_45
     settings.ANALYSIS_MONTHLY_BUDGET_USD = 0.0
+    settings.CLAUDE_PROMPT_CACHE_TTL = "auto"
     started = time.monotonic()
     try:
         results = scenarios(fake)
@@ -156,11 +240,15 @@ def main() -> None:
             bench_database_drop(name)
     figures = {
         "call_30k_warm": results["call_30k_warm"]["ratio"],
-        "call_30k_cold": results["call_30k_cold"]["ratio"],
+        "call_30k_cold": results["call_30k_cold_5m"]["ratio"],
+        "call_30k_cold_1h_write": results["call_30k_cold_1h"]["ratio"],
         "workshop_warm": results["workshop_warm"]["ratio"],
-        "workshop_cold": results["workshop_cold"]["ratio"],
+        "workshop_cold": results["workshop_cold_5m"]["ratio"],
         "short_call_warm_usd": results["short_call_warm"]["input_side_usd_mean"],
         "short_call_cold_usd": results["short_call_cold"]["input_side_usd_mean"],
+        "short_call_batch_warm_usd": results["short_call_batch_warm"]["input_side_usd_mean"],
+        "call_30k_every_20_min_5m_ttl": results["trickle_every_20_min"]["call_30k"]["5m"]["ratio_mean"],
+        "call_30k_every_20_min_1h_ttl": results["trickle_every_20_min"]["call_30k"]["1h"]["ratio_mean"],
     }
     out = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -96,7 +96,7 @@ def main() -> None:
     django.setup()
     from analysis.schemas import answer_model
 
-    model = answer_model(criteria=dict.fromkeys(DIMENSIONS, KEYS), speaker_ids=["5100000000000000001"])
+    model = answer_model(criteria=dict.fromkeys(DIMENSIONS, KEYS))
     caps, typical = new_answer(typical=False), new_answer(typical=True)
     model.model_validate(caps)
     model.model_validate(typical)

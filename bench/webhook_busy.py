@@ -129,8 +129,8 @@ def main() -> None:
             webhook_url=url,
             ANALYZER="offline",
             GONG_FETCH_WINDOW_S="3600",  # webhook-delivered calls wait for the window: no Gong here
-            PROMETHEUS_MULTIPROC_DIR="",
         )
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # per-process metrics: no shared directory to write into
         step(f"queueing a backlog of {args.backlog} calls")
         seed = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
         subprocess.run(

@@ -142,6 +142,7 @@ def app_env(*, database_url: str, public_key_b64: str, webhook_url: str, **extra
         "GONG_WEBHOOK_PUBLIC_URL": webhook_url,
         "GONG_WEBHOOK_URL_KEY": "",
         "GONG_WEBHOOK_HMAC_SECRET": "",
+        "ANALYZER": "offline",  # production settings require it explicitly; nothing is analysed in these runs
         "PYTHONPATH": str(ROOT),
     }
     env.update(extra)

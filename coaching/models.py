@@ -65,7 +65,7 @@ class CoachingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.speaker_name or self.speaker_id} on call {self.call_id}"
+        return f"{self.speaker_name or 'Unnamed speaker'} on {self.call_started:%-d %b %Y}"  # names, never ids
 
 
 class DimensionScore(models.Model):
@@ -129,7 +129,7 @@ class DimensionScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dimension}: {self.effective_score if self.effective_score is not None else 'N/A'}"
+        return f"{self.get_dimension_display()}: {self.effective_score if self.effective_score is not None else 'N/A'}"
 
     @property
     def effective_score(self) -> int | None:
@@ -170,7 +170,7 @@ class WeeklyReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_scope_display()} review {self.week} ({self.subject_id})"
+        return f"{self.get_scope_display()} review {self.week}: {self.subject}"
 
 
 class MappingScale(models.TextChoices):

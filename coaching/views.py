@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from coaching.access import viewer_for_request
+from coaching.calibration.outcomes import team_outcome_validity
 from coaching.charts import line_chart
 from coaching.selectors import (
     SearchCriteria,
@@ -140,6 +141,7 @@ def team_page(request: HttpRequest, admin_site, manager_id: str) -> TemplateResp
     context = _context(
         request, admin_site, f"Team of {report.manager}", report=report, charts=charts, dimensions=Dimension.choices
     )
+    context["outcomes"] = team_outcome_validity(viewer=viewer_for_request(request), manager_id=report.manager.pk)
     return TemplateResponse(request, "admin/coaching/team_report.html", context)
 
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
+
+from analysis.redaction import text_redact
 from mcp_bridge.budget import clip
 
 QUOTE_CHARS = 240
 TEXT_CHARS = 400
 TURN_CHARS = 1_500
 SIDES = {"Internal": "rep", "External": "customer"}
+
+
+def said(text: str | None, limit: int) -> str:
+    """Words from a transcript (turns, matches, quotes), clipped and PII-redacted: what an MCP tool returns goes to
+    Claude (Desktop), so it gets the same redaction as our own prompts (PII_REDACTION, analysis/redaction.py)."""
+    return clip(text_redact(text or "", kinds=settings.PII_REDACTION_KINDS), limit)
 
 
 def num(value, digits: int = 2):
@@ -63,7 +72,7 @@ def stats_compact(stat_views: Iterable) -> dict:
 
 
 def evidence_compact(items: Iterable, *, limit: int = 2) -> list[dict]:
-    return [{"q": clip(item.quote, QUOTE_CHARS), "at": clock(item.start_ms)} for item in list(items)[:limit]]
+    return [{"q": said(item.quote, QUOTE_CHARS), "at": clock(item.start_ms)} for item in list(items)[:limit]]
 
 
 def score_compact(score_view, *, evidence: int = 2) -> dict:
@@ -107,7 +116,7 @@ def session_compact(view, *, evidence: int = 2) -> dict:
 
 def product_errors_compact(errors: Iterable[dict], *, limit: int = 5) -> list[dict]:
     return [
-        {"said": clip(error.get("said"), QUOTE_CHARS), "correct": clip(error.get("correct"), 300),
+        {"said": said(error.get("said"), QUOTE_CHARS), "correct": clip(error.get("correct"), 300),
          "doc": error.get("doc_key") or None, "at": clock(error.get("start_ms"))}
         for error in list(errors)[:limit]
     ]  # fmt: skip
@@ -128,7 +137,7 @@ def turn_compact(turn: dict, names: dict[str, str]) -> dict:
         "at": clock(turn.get("start_ms")),
         "who": names.get(speaker) or f"Speaker {speaker}",
         "side": SIDES.get(turn.get("party"), "unknown"),
-        "text": clip(turn.get("text"), TURN_CHARS),
+        "text": said(turn.get("text"), TURN_CHARS),
     }
 
 
@@ -148,3 +157,17 @@ def weighted_mean(values: list[float | None], counts: list[int]) -> float | None
     pairs = [(value, count) for value, count in zip(values, counts, strict=False) if value is not None and count]
     total = sum(count for _, count in pairs)
     return sum(value * count for value, count in pairs) / total if total else None
+
+
+def outcomes_compact(report) -> dict:
+    """Won-vs-lost context (coaching.calibration.outcomes.OutcomeValidity), compact."""
+    dims: dict[str, dict] = {}
+    for effect in report.dimensions:
+        if effect.enough:
+            dims[effect.dimension] = {
+                "diff": num(effect.diff), "ci": [num(effect.ci_low), num(effect.ci_high)], "auc": num(effect.auc),
+                "won_mean": num(effect.mean_won), "lost_mean": num(effect.mean_lost),
+            }  # fmt: skip
+        else:
+            dims[effect.dimension] = {"thin": effect.reason}
+    return {"deals": report.deals, "by_dimension": dims, "scores": "effective (manager overrides count)"}

@@ -57,7 +57,7 @@ def schema_digest() -> str:
     from analysis.claude import output_schema
     from analysis.schemas import answer_model
 
-    model = answer_model(criteria={d: ["criterion"] for d in DIMENSIONS}, speaker_ids=["speaker"])
+    model = answer_model(criteria={d: ["criterion"] for d in DIMENSIONS})
     return hashlib.sha256(json.dumps(output_schema(model), sort_keys=True).encode()).hexdigest()
 
 

@@ -19,6 +19,7 @@ from analysis.claude import ClaudeError, batch_create, batch_get, batch_results
 from analysis.models import AnalysisRun, Analyzer, ApiPurpose, RunMode, RunStatus
 from analysis.selectors import batches_open
 from analysis.services.analyze import AnalysisOutcome, analysis_for_call
+from analysis.services.cache_ttl import BATCH_TTL
 from analysis.services.claude_run import (
     AnswerInvalid,
     Spend,
@@ -74,7 +75,7 @@ def _prepare(call_id: str, *, force: bool, worker: str, submission: BatchSubmiss
         submission.outcomes[call_id] = AnalysisOutcome(claim.run.pk, status, claim.state == "hit", detail)
         return
     windows, tokens = windows_for(inp, count_with_api=False)
-    for number, body in enumerate(requests_for(inp, windows), start=1):
+    for number, body in enumerate(requests_for(inp, windows, ttl=BATCH_TTL), start=1):
         entries.append({"custom_id": f"r{claim.run.pk}-{number}-{len(windows)}", "params": body})
     owned[call_id] = (claim, len(windows), tokens, inp.redaction)
 
@@ -97,7 +98,7 @@ def batch_submit(*, call_ids: list[str], force: bool = False, worker: str = "") 
         for call_id, (claim, _, _, redaction) in owned.items():
             api_call_record(
                 run_id=claim.run.pk, call_id=call_id, purpose=ApiPurpose.CALL_ANALYSIS, mode=RunMode.BATCH, error=exc,
-                redaction=redaction,
+                redaction=redaction, cache_ttl=BATCH_TTL,
             )  # fmt: skip
             run_finish(run_id=claim.run.pk, token=claim.token, status=RunStatus.FAILED, fields={"error": reason})
             submission.outcomes[call_id] = AnalysisOutcome(claim.run.pk, "failed", False, reason)
@@ -128,7 +129,7 @@ def _ledger_entries(
         if item is not None and item.reply is not None:
             usage, cost = api_call_record(
                 run_id=run.pk, call_id=run.call_id, purpose=purpose, mode=RunMode.BATCH, reply=item.reply,
-                batch_id=batch_id, redaction=redaction,
+                batch_id=batch_id, redaction=redaction, cache_ttl=BATCH_TTL,
             )  # fmt: skip
             spend.add(usage, cost)
             continue
@@ -138,7 +139,7 @@ def _ledger_entries(
             error_type=(item.status if item is not None else "missing"), request_id="", latency_ms=0, attempts=1,
         )  # fmt: skip
         api_call_record(run_id=run.pk, call_id=run.call_id, purpose=purpose, mode=RunMode.BATCH, error=error,
-                        batch_id=batch_id, redaction=redaction)  # fmt: skip
+                        batch_id=batch_id, redaction=redaction, cache_ttl=BATCH_TTL)  # fmt: skip
 
 
 def _ingest_claim(run: AnalysisRun) -> str | None:
@@ -159,7 +160,7 @@ def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bo
     try:
         inp = analysis_input_build(call_id=run.call_id, analyzer=run.analyzer)
         windows = windows_for(inp, count_with_api=False)[0]
-        requests = requests_for(inp, windows)
+        requests = requests_for(inp, windows, ttl=BATCH_TTL)
         purpose = ApiPurpose.CALL_ANALYSIS if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
         _ledger_entries(
             run, items, chunks=len(requests), purpose=purpose, batch_id=batch_id, spend=spend, redaction=inp.redaction

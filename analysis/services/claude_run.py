@@ -22,6 +22,7 @@ from analysis.render import lines_text
 from analysis.results import Verification, answer_check, speakers_from_answer
 from analysis.schemas import CallAnalysisResult, LlmAnalysis, answer_model
 from analysis.scoring import SCORING_CONTRACT
+from analysis.services.cache_ttl import prompt_cache_ttl
 from analysis.services.ledger import api_call_open, api_call_record
 from analysis.tokens import calibration
 
@@ -92,14 +93,16 @@ def windows_for(inp, *, count_with_api: bool, run_id: int | None = None) -> tupl
 
 
 def answer_model_for(inp) -> type[LlmAnalysis]:
-    """This call's answer model: criterion keys from its rubrics, speaker ids from its internal speakers."""
+    """This call's answer model: criterion keys from its rubrics (the same for every call under that knowledge)."""
     criteria = {d: [c["key"] for c in r.content.get("criteria", [])] for d, r in inp.snapshot.rubrics.items()}
-    return answer_model(criteria=criteria, speaker_ids=[s.speaker_id for s in inp.internal])
+    return answer_model(criteria=criteria)
 
 
-def requests_for(inp, windows: list[Window]) -> list[dict]:
-    """The Messages request body per window (same system prefix, so all but the first read it from cache)."""
-    system = prompts.system_blocks(snapshot=inp.snapshot, documents=inp.documents, ttl=settings.CLAUDE_PROMPT_CACHE_TTL)
+def requests_for(inp, windows: list[Window], *, ttl: str | None = None) -> list[dict]:
+    """The Messages request body per window (same system prefix, so all but the first read it from cache). The
+    prompt-cache TTL is chosen from the measured call rate unless given (services/cache_ttl.py)."""
+    ttl = ttl or prompt_cache_ttl()
+    system = prompts.system_blocks(snapshot=inp.snapshot, documents=inp.documents, ttl=ttl)
     bodies = []
     for number, window in enumerate(windows, start=1):
         text = prompts.user_text(
@@ -142,8 +145,16 @@ def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str], model: type[LlmA
     return answer
 
 
+def request_ttl(request: dict) -> str:
+    """The prompt-cache TTL a request asks for ("" when nothing in it is marked for the cache)."""
+    for block in request.get("system") or []:
+        if isinstance(block, dict) and block.get("cache_control"):
+            return block["cache_control"].get("ttl", "5m")
+    return ""
+
+
 def _send(request: dict, *, inp, run_id: int | None, purpose: str, spend: Spend) -> ClaudeReply:
-    redaction = inp.redaction
+    redaction, ttl = inp.redaction, request_ttl(request)
     opened = api_call_open(
         run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"], redaction=redaction
     )
@@ -152,12 +163,13 @@ def _send(request: dict, *, inp, run_id: int | None, purpose: str, spend: Spend)
     except ClaudeError as exc:
         api_call_record(
             run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, model=request["model"], opened=opened,
-            redaction=redaction,
+            redaction=redaction, cache_ttl=ttl,
         )  # fmt: skip
         raise
     usage, cost = api_call_record(
-        run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened, redaction=redaction
-    )
+        run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, opened=opened, redaction=redaction,
+        cache_ttl=ttl,
+    )  # fmt: skip
     spend.add(usage, cost)
     return reply
 

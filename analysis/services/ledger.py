@@ -70,9 +70,10 @@ def api_call_record(
     model: str | None = None,
     opened: OpenRequest | None = None,
     redaction=None,
+    cache_ttl: str = "",
 ) -> tuple[TokenUsage, Decimal | None]:
     """Write one ledger row (or complete the pending row `opened`); returns the request's usage and cost
-    (cost None = unknown model price)."""
+    (cost None = unknown model price). `cache_ttl`: the prompt-cache TTL the request asked for ("5m" | "1h")."""
     model = (reply.model if reply and reply.model else None) or model or settings.CLAUDE_MODEL
     usage = reply.usage if reply else TokenUsage()
     price = price_for(model)
@@ -92,7 +93,7 @@ def api_call_record(
         output_tokens=usage.output_tokens,
         cache_write_tokens=usage.cache_write_tokens,
         cache_read_tokens=usage.cache_read_tokens,
-        cache_ttl=settings.CLAUDE_PROMPT_CACHE_TTL if usage.cache_write_tokens or usage.cache_read_tokens else "",
+        cache_ttl=cache_ttl[:4],
         cost_usd=cost,
         price_source=price.source[:40] if price else "unknown model: cost not recorded",
         latency_ms=reply.latency_ms if reply else (error.latency_ms if error else None),

@@ -17,7 +17,7 @@ from gong.models import GongUser
 
 @admin.register(GongUser)
 class GongUserAdmin(VisibleModelAdmin):
-    list_display = ["name", "email", "title", "role", "manager", "active", "django_user", "team_link"]
+    list_display = ["name", "email", "title", "role", "manager", "active", "has_login", "team_link"]
     list_filter = ["role", "active"]
     search_fields = ["first_name", "last_name", "email", "title", "id"]
     list_select_related = ["manager", "django_user"]
@@ -51,6 +51,11 @@ class GongUserAdmin(VisibleModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return views.rep_page(request, self.admin_site, unquote(object_id))
+
+    @admin.display(description="Login", boolean=True)
+    def has_login(self, obj: GongUser) -> bool:
+        """Whether a login is linked (its username is set on the rep page, by coaching ops, not listed)."""
+        return obj.django_user_id is not None
 
     @admin.display(description="Team")
     def team_link(self, obj: GongUser) -> str:

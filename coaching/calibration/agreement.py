@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from coaching.calibration.mapping import UnmappedQuestion, scorecard_questions_unmapped
 from coaching.evaluation import Pair, evaluation_compute
 from coaching.models import DimensionScore, ReferenceScore, ReferenceSource
-from knowledgebase.dimensions import DIMENSIONS
+from knowledgebase.dimensions import DIMENSIONS, Dimension
 
 MIN_PAIRS = 30
 
@@ -56,6 +56,10 @@ class AgreementRow:
     @property
     def thin(self) -> bool:
         return self.n < MIN_PAIRS
+
+    @property
+    def dimension_label(self) -> str:
+        return dict(Dimension.choices).get(self.dimension, self.dimension)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coaching import metrics
+from coaching.calibration.outcomes import outcome_validity_block
 from coaching.models import ReviewScope, WeeklyReview
 from coaching.weekly.compute import RepIndex, ReviewContent, review_compute
 from coaching.weekly.leftovers import week_leftovers_analyse
@@ -173,6 +174,8 @@ def weekly_review_run(
         content = review_compute(
             index=index, scope=scope, subject=subject, rep_ids=members, threshold=threshold, missing=missing
         )
+        if scope == ReviewScope.TEAM:  # leadership's question: do the behaviours we coach predict wins?
+            content.metrics["outcomes"] = outcome_validity_block(rep_ids=[*members, subject.pk])
         items.append((_summary(scope, subject, content, recipients), content))
     result.reviews = [summary for summary, _ in items]
     if not dry_run:

@@ -24,6 +24,7 @@ from mcp_bridge.serializers import (
     call_brief,
     clock,
     num,
+    said,
     score_compact,
     session_compact,
     stats_compact,
@@ -205,7 +206,7 @@ def search_calls(
             item["scores"] = scores.get(call.pk, {})
             if words:
                 item["matches"] = [
-                    {"at": clock(m.start_ms), "side": SIDES.get(m.party, "unknown"), "text": clip(m.text, 240)}
+                    {"at": clock(m.start_ms), "side": SIDES.get(m.party, "unknown"), "text": said(m.text, 240)}
                     for m in matches.get(call.pk, [])
                 ]
             results.append(item)

@@ -8,13 +8,14 @@ from typing import Annotated
 from fastmcp.tools import ToolResult
 from pydantic import Field
 
+from coaching.calibration.outcomes import outcome_validity_report
 from coaching.selectors.reports import rep_report
 from coaching.selectors.reps import rep_resolve
 from coaching.services.plans import coaching_plan_build, report_gaps
 from mcp_bridge.budget import clip
 from mcp_bridge.params import EndDate, RepRef, StartDate, end_of_day, period
 from mcp_bridge.runtime import respond, tool_scope
-from mcp_bridge.serializers import clock, num, rep_brief, stats_compact, weighted_mean
+from mcp_bridge.serializers import clock, num, outcomes_compact, rep_brief, said, stats_compact, weighted_mean
 
 
 def get_rep_insights(rep: RepRef = "me", start: StartDate = None, end: EndDate = None) -> ToolResult:
@@ -23,6 +24,9 @@ def get_rep_insights(rep: RepRef = "me", start: StartDate = None, end: EndDate =
     strengths and improvements (`calls`: how many calls name them; each theme is on the side most of its calls
     put it, with the other side's count); median interaction stats against Gong's
     published ranges (`flag` high/low); and the 10 most recent analysed calls with their scores.
+    `outcomes` is context for what to coach: over the deals you may see (not only this rep's), how scores on
+    calls of won deals differ from lost ones per dimension (`diff` won − lost with a 95% interval `ci` that
+    resamples whole deals, `auc` 0.5 = no signal), or `thin` saying why there are too few closed deals to tell.
 
     `rep` is an email, a full or partial name, a Gong user id, or "me" (the default: you). Call ids in
     `recent` chain into analyze_call and compare_calls. Scores are 1–5; `offline` counts analyses from the
@@ -33,6 +37,7 @@ def get_rep_insights(rep: RepRef = "me", start: StartDate = None, end: EndDate =
         person = rep_resolve(viewer=viewer, ref=rep)
         weeks = max(1, math.ceil(((end - start).days + 1) / 7))
         report = rep_report(viewer=viewer, rep_id=person.pk, weeks=weeks, now=end_of_day(end))
+        outcomes = outcome_validity_report(viewer=viewer)
         return respond(
             {
                 "rep": rep_brief(report.rep),
@@ -69,6 +74,7 @@ def get_rep_insights(rep: RepRef = "me", start: StartDate = None, end: EndDate =
                     }
                     for item in report.recent
                 ],
+                "outcomes": outcomes_compact(outcomes),
             }
         )
 
@@ -114,7 +120,7 @@ def get_coaching_plan(
                                 "date": ex["date"],
                                 "s": ex["score"],
                                 "own": ex["own"],
-                                "q": clip(ex["quote"], 240),
+                                "q": said(ex["quote"], 240),
                                 "at": clock(ex["start_ms"]),
                             }
                             for ex in area.examples

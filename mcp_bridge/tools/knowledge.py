@@ -24,7 +24,7 @@ from mcp_bridge.budget import clip
 from mcp_bridge.paging import page_slice
 from mcp_bridge.params import CallId, Cursor, EndDate, StartDate, period
 from mcp_bridge.runtime import respond, tool_scope
-from mcp_bridge.serializers import clock, num
+from mcp_bridge.serializers import clock, num, said
 
 KB_SLUG = r"^[a-z0-9][a-z0-9_-]{0,79}$"
 
@@ -89,7 +89,7 @@ def analyze_product_knowledge(
                 "errors": page.items,
                 "next_cursor": page.next_cursor,
                 "statements": [
-                    {"call_id": s["call_id"], "at": clock(s["start_ms"]), "s": s["score"], "q": clip(s["quote"], 240)}
+                    {"call_id": s["call_id"], "at": clock(s["start_ms"]), "s": s["score"], "q": said(s["quote"], 240)}
                     for s in review.statements[:limit]
                 ],
                 "docs_to_study": [

@@ -177,3 +177,20 @@ def test_message_batches_send_redacted_text_and_ledger_it(kb, fake_claude):
     assert run.quotes_dropped == 0 and any(
         "[EMAIL]" in e["quote"] for s in run.result["speakers"] for d in s["dimensions"] for e in d["evidence"]
     )
+
+
+def test_what_mcp_tools_return_from_transcripts_is_redacted_too(settings):
+    """MCP answers go to Claude (Desktop): turns, search matches and quotes get the same redaction."""
+    from mcp_bridge.serializers import evidence_compact, turn_compact
+
+    turn = {"speaker_id": "1", "party": "External", "start_ms": 0, "text": PII_LINE}
+    assert turn_compact(turn, {"1": "Pat"})["text"] == (
+        "Sure, you can reach me at [EMAIL] or on [PHONE] any time this week."
+    )
+
+    class Quote:
+        quote, start_ms = "card 4111 1111 1111 1111 please", 0
+
+    assert evidence_compact([Quote()])[0]["q"] == "card [CARD] please"
+    settings.PII_REDACTION_KINDS = ()
+    assert turn_compact(turn, {})["text"] == PII_LINE

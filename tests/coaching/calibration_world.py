@@ -78,8 +78,17 @@ def sessions_from_levels(week, *, prompt_version: str, shift: int = 0, call_ids:
                     rep_id=label["user_id"],
                     dimension=dim,
                     score=None if level is None else max(1, min(5, level + shift)),
+                    # The older stored shape of criteria: one planted criterion per dimension, met from level 3.
+                    criteria_met=[f"{dim}_core"] if level is not None and level >= 3 else [],
+                    criteria_missed=[f"{dim}_core"] if level is not None and level < 3 else [],
                 )
                 for dim, level in label["levels"].items()
             )
             made += 1
     return made
+
+
+def outcomes_settle(server) -> None:
+    """Let every planted close date pass, then re-read the deals (Gong's contextTiming "Now")."""
+    server.advance(200 * 86400)
+    calibration_sync(scorecards=False)

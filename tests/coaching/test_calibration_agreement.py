@@ -17,7 +17,7 @@ from coaching.evaluation import quadratic_weighted_kappa, within_one
 from coaching.models import CoachingSession
 from gong.models import Call
 from gong.simulator.scorecards import scorecards_truth
-from knowledgebase.dimensions import DIMENSIONS
+from knowledgebase.dimensions import DIMENSIONS, Dimension
 from tests.coaching.calibration_world import sessions_from_levels
 
 pytestmark = pytest.mark.django_db
@@ -116,8 +116,8 @@ def test_the_costs_page_shows_agreement_per_dimension_and_the_unmapped_question(
     body = admin_client_logged_in.get("/admin/ops/costs/").content.decode()
 
     assert "agreement with managers&#x27; Gong scorecards" in body or "agreement with managers' Gong scorecards" in body
-    for dimension in DIMENSIONS:
-        assert f"<td>{dimension}</td>" in body
+    for _key, label in Dimension.choices:
+        assert f"<td>{label}</td>" in body
     assert "coach-p1" in body and "Next steps agreed?" in body
 
 

@@ -187,6 +187,8 @@ def test_erasing_an_employee_removes_their_calls_reviews_and_login_across_partit
     assert ledger_totals() == before
     team = WeeklyReview.objects.get(scope="team", subject=world["manager"], week=WEEK)
     assert "Sam Other" in team.report_text  # the rest of the team's review is still there
+    out = StringIO()
+    call_command("check_data", stdout=out)  # no orphans left behind: exits non-zero on a problem
 
 
 def test_erasing_one_call_keeps_the_people_and_their_other_calls(world):

@@ -9,9 +9,11 @@ migrate and query on it. Needs root and unshare(2) (as in CI's container); skipp
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -106,7 +108,17 @@ def project_copy():
     root.chmod(0o755)
     shutil.copytree(BASE_DIR, root / "app", ignore=COPY_IGNORE)
     yield root / "app"
+    _stop_leftover_server(root / "app" / ".pgdata" / "data" / "postmaster.pid")
     shutil.rmtree(root, ignore_errors=True)
+
+
+def _stop_leftover_server(pid_file: Path) -> None:
+    """The scenario stops its server on exit; if it was killed (timeout), stop the postmaster here (PIDs are not
+    namespaced, so it is visible from outside)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        pid = int(pid_file.read_text().splitlines()[0])
+        if Path(f"/proc/{pid}/comm").read_text().strip() == "postgres":  # the postmaster, not a reused pid
+            os.kill(pid, signal.SIGTERM)
 
 
 def test_make_db_falls_back_to_embedded_postgres_on_a_machine_without_postgres(project_copy):

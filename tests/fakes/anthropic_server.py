@@ -67,6 +67,7 @@ class FakeAnthropic:
         self.count_requests = 0
         self.batches: dict[str, dict] = {}
         self._cache: dict[str, float] = {}
+        self._clock_offset = 0.0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -98,6 +99,11 @@ class FakeAnthropic:
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}_{next(self._ids):06d}"
 
+    def advance(self, seconds: float) -> None:
+        """Move the fake's cache clock forward (entries expire as if `seconds` had passed)."""
+        with self._lock:
+            self._clock_offset += seconds
+
     def cache_clear(self) -> None:
         """Forget every cached prefix (as when the TTL has passed): the next request writes again."""
         with self._lock:
@@ -119,7 +125,7 @@ class FakeAnthropic:
                 ttl = 3600 if block["cache_control"].get("ttl") == "1h" else 300
                 breakpoints.append((hashlib.sha256(prefix.encode()).hexdigest(), tokens(prefix), ttl))
         total = tokens(prefix) + sum(tokens(_text(m.get("content"))) for m in body.get("messages", []))
-        now, read, write, write_1h = time.monotonic(), 0, 0, 0
+        now, read, write, write_1h = time.monotonic() + self._clock_offset, 0, 0, 0
         with self._lock:
             eligible = [b for b in breakpoints if b[1] >= self.min_cache_tokens]
             for digest, size, _ttl in eligible:
@@ -245,6 +251,7 @@ class FakeAnthropic:
                     "mode": mode,
                     "model": body.get("model"),
                     **{k: v for k, v in usage.items() if k != "cache_creation"},
+                    "cache_creation_1h_input_tokens": usage["cache_creation"]["ephemeral_1h_input_tokens"],
                 }
             )
         message = {

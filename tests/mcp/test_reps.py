@@ -97,3 +97,11 @@ def test_a_coaching_plan_for_someone_else_is_not_found(world):
 def test_a_coaching_plan_rejects_too_long_a_history(world):
     answer = call_as(world.users["mia"], "get_coaching_plan", {"rep": "ada", "weeks": 100})
     assert answer.is_error and answer.text == "Invalid `weeks`: Input should be less than or equal to 26 (got 100)."
+
+
+def test_rep_insights_carry_deal_outcomes_as_context_and_say_when_they_are_too_thin(world):
+    data = call_as(world.users["mia"], "get_rep_insights", {"rep": world.gong["ada"].email}).data
+    outcomes = data["outcomes"]
+    assert set(outcomes["by_dimension"]) == {"product_knowledge", "discovery", "objection_handling", "engagement"}
+    assert all("too thin" in row["thin"] for row in outcomes["by_dimension"].values())
+    assert outcomes["deals"] == {"won": 0, "lost": 0, "open": 0}

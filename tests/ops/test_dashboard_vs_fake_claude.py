@@ -53,6 +53,7 @@ def _billed(entry: dict) -> Decimal:
         output_tokens=entry["output_tokens"],
         cache_write_tokens=entry["cache_creation_input_tokens"],
         cache_read_tokens=entry["cache_read_input_tokens"],
+        cache_write_1h_tokens=entry["cache_creation_1h_input_tokens"],  # 1-hour writes cost 2× (5-minute 1.25×)
     )
     return cost_usd(model=entry["model"], usage=usage, batch=entry["mode"] == "batch")
 
