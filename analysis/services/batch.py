@@ -18,7 +18,6 @@ from django.utils import timezone
 from analysis.claude import ClaudeError, batch_create, batch_get, batch_results
 from analysis.models import AnalysisRun, Analyzer, ApiPurpose, RunMode, RunStatus
 from analysis.selectors import batches_open
-from analysis.services.analyze import AnalysisOutcome, analysis_for_call
 from analysis.services.cache_ttl import BATCH_TTL
 from analysis.services.claude_run import (
     AnswerInvalid,
@@ -30,6 +29,7 @@ from analysis.services.claude_run import (
 )
 from analysis.services.context import analysis_input_build
 from analysis.services.ledger import api_call_record, budget_hold_reason, budget_state
+from analysis.services.realtime import AnalysisOutcome, analysis_realtime
 from analysis.services.runs import claim_token, run_claim, run_finish, run_supersede, totals_fields
 from core.errors import NotFound
 
@@ -64,7 +64,7 @@ def _prepare(call_id: str, *, force: bool, worker: str, submission: BatchSubmiss
         submission.outcomes[call_id] = AnalysisOutcome(None, "failed", False, exc.message)
         return
     if inp.error or inp.analyzer == Analyzer.OFFLINE:  # offline work is free and immediate
-        submission.outcomes[call_id] = analysis_for_call(call_id=call_id, force=force, worker=worker)
+        submission.outcomes[call_id] = analysis_realtime(call_id=call_id, force=force, worker=worker)
         return
     if force:
         run_supersede(cache_key=inp.cache_key)

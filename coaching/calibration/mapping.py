@@ -126,25 +126,27 @@ def reference_scores_refresh() -> ReferenceRefreshReport:
 
 
 def _references_write(grouped: dict, cards: dict[str, AnsweredScorecard]) -> ReferenceRefreshReport:
-    keep: set[tuple[str, str]] = set()
-    with transaction.atomic():
-        for (card_id, dimension), found in grouped.items():
-            numeric = [level for level, _ in found if level != NA]
-            card = cards[card_id]
-            ReferenceScore.objects.update_or_create(
-                source=ReferenceSource.GONG_SCORECARD,
-                source_key=card_id,
-                dimension=dimension,
-                defaults={
-                    "call_id": card.call_id,
-                    "rep_id": card.reviewed_user_id,
-                    "reviewer_id": card.reviewer_user_id,
-                    "level": _half_up(sum(numeric) / len(numeric)) if numeric else None,
-                    "question_ids": sorted(question_id for _, question_id in found),
-                    "reviewed_at": card.review_time,
-                },
+    rows = []
+    for (card_id, dimension), found in grouped.items():
+        numeric = [level for level, _ in found if level != NA]
+        card = cards[card_id]
+        rows.append(
+            ReferenceScore(
+                source=ReferenceSource.GONG_SCORECARD, source_key=card_id, dimension=dimension, call_id=card.call_id,
+                rep_id=card.reviewed_user_id, reviewer_id=card.reviewer_user_id,
+                level=_half_up(sum(numeric) / len(numeric)) if numeric else None,
+                question_ids=sorted(question_id for _, question_id in found), reviewed_at=card.review_time,
             )
-            keep.add((card_id, dimension))
+        )  # fmt: skip
+    keep = set(grouped)
+    with transaction.atomic():
+        ReferenceScore.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["source", "source_key", "dimension"],
+            update_fields=["call", "rep", "reviewer", "level", "question_ids", "reviewed_at", "updated_at"],
+            batch_size=1000,
+        )
         stale = [
             pk
             for pk, key, dim in ReferenceScore.objects.filter(source=ReferenceSource.GONG_SCORECARD).values_list(

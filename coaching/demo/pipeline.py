@@ -66,6 +66,7 @@ class PipelineReport:
     timed_out: bool = False
     history_weeks: int = 0
     history_calls: int = 0  # earlier weeks' calls, brought in by the poller (gong_sync)
+    calibration: list[str] = field(default_factory=list)  # managers' scorecards and deal outcomes (summary lines)
 
 
 def _call_status_counts() -> dict[str, int]:
@@ -119,6 +120,7 @@ def pipeline_run(
     The `history_weeks - 1` weeks before it (`history_calls` calls each, lighter) come in the way a backfill
     does: the poller lists them from the simulator and fetches them in batches (`gong_sync`), and the same
     worker analyses them — so trends, changes vs the previous 4 weeks and the 12-week review have data."""
+    from coaching.demo.calibration import demo_calibrate
     from gong.services import users_sync
     from gong.simulator.corpus import corpus_build, corpus_with_history
     from gong.simulator.server import SimulatorServer
@@ -167,6 +169,8 @@ def pipeline_run(
                     report.timed_out = True
                     break
                 time.sleep(1.0)
+        first = min(dt.datetime.fromisoformat(record["metaData"]["started"]) for record in world.calls).date()
+        report.calibration = demo_calibrate(simulator=simulator, since=first)
         report.gong_requests = simulator.stats()["total"]
     report.call_statuses = _call_status_counts()
     report.seconds = round(time.monotonic() - started, 1)

@@ -155,14 +155,6 @@ def period_calls_unanalysed(
     return rows
 
 
-def weekly_review_get(*, scope: str, subject_id: str, week: str) -> WeeklyReview:
-    """The stored review; NotFound when there is none."""
-    review = WeeklyReview.objects.filter(scope=scope, subject_id=subject_id, week=week).first()
-    if review is None:
-        raise NotFound(f"No {scope} review for {subject_id} in {week}")
-    return review
-
-
 def weekly_reviews_for_week(*, week: str, scope: str = ReviewScope.TEAM) -> list[WeeklyReview]:
     return list(WeeklyReview.objects.filter(week=week, scope=scope).order_by("subject_id"))
 

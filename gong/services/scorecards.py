@@ -60,13 +60,15 @@ def scorecards_sync(*, review_from: date, review_to: date, client: GongClient | 
         methods = dict(Scorecard.objects.values_list("id", "review_method"))
         known_users = set(GongUser.objects.values_list("id", flat=True))
         questions = set(ScorecardQuestion.objects.values_list("id", flat=True))
+        kept = []
         for item in answered:
             why = _skip_reason(item, methods=methods, known_users=known_users)
             if why:
                 report.skipped[why] += 1
-                continue
-            _answered_store(item, questions=questions, now=now)
-            report.stored += 1
+            else:
+                kept.append(item)
+        _answered_store(kept, questions=questions, now=now)
+        report.stored = len(kept)
     return report
 
 
@@ -124,32 +126,49 @@ def _skip_reason(item: AnsweredScorecardData, *, methods: dict[str, str], known_
     return None
 
 
-def _answered_store(item: AnsweredScorecardData, *, questions: set[str], now) -> None:
-    AnsweredScorecard.objects.update_or_create(
-        id=item.answered_scorecard_id,
-        defaults={
-            "scorecard_id": item.scorecard_id,
-            "call_id": item.call_id,
-            "call_started": item.call_start_time,
-            "reviewed_user_id": item.reviewed_user_id,
-            "reviewer_user_id": item.reviewer_user_id,
-            "review_time": item.review_time,
-            "visibility_type": (item.visibility_type or "")[:30],
-            "synced_at": now,
-        },
+_ANSWERED_FIELDS = ["scorecard", "call_id", "call_started", "reviewed_user", "reviewer_user", "review_time",
+                    "visibility_type", "synced_at"]  # fmt: skip
+
+
+def _answered_store(items: list[AnsweredScorecardData], *, questions: set[str], now) -> None:
+    """Upsert the answered scorecards and replace their answers (three statements per batch, not per row)."""
+    items = list({item.answered_scorecard_id: item for item in items}.values())
+    AnsweredScorecard.objects.bulk_create(
+        [
+            AnsweredScorecard(
+                id=item.answered_scorecard_id,
+                scorecard_id=item.scorecard_id,
+                call_id=item.call_id,
+                call_started=item.call_start_time,
+                reviewed_user_id=item.reviewed_user_id,
+                reviewer_user_id=item.reviewer_user_id,
+                review_time=item.review_time,
+                visibility_type=(item.visibility_type or "")[:30],
+                synced_at=now,
+            )
+            for item in items
+        ],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=_ANSWERED_FIELDS,
+        batch_size=500,
     )
-    ScorecardAnswer.objects.filter(answered_id=item.answered_scorecard_id).delete()
-    answers = {answer.question_id: answer for answer in item.answers if answer.question_id in questions}
+    ScorecardAnswer.objects.filter(answered_id__in=[item.answered_scorecard_id for item in items]).delete()
     ScorecardAnswer.objects.bulk_create(
-        ScorecardAnswer(
-            answered_id=item.answered_scorecard_id,
-            question_id=answer.question_id,
-            revision_id=answer.question_revision_id or "",
-            is_overall=answer.is_overall,
-            score=answer.score,
-            answer_text=answer.answer_text or "",
-            not_applicable=answer.not_applicable,
-            selected_options=answer.selected_options or [],
-        )
-        for answer in answers.values()  # an answer to a question Gong no longer defines cannot be mapped
+        [
+            ScorecardAnswer(
+                answered_id=item.answered_scorecard_id,
+                question_id=answer.question_id,
+                revision_id=answer.question_revision_id or "",
+                is_overall=answer.is_overall,
+                score=answer.score,
+                answer_text=answer.answer_text or "",
+                not_applicable=answer.not_applicable,
+                selected_options=answer.selected_options or [],
+            )
+            for item in items
+            # One answer per question; an answer to a question Gong no longer defines cannot be mapped.
+            for answer in {a.question_id: a for a in item.answers if a.question_id in questions}.values()
+        ],
+        batch_size=1000,
     )

@@ -249,3 +249,10 @@ def test_the_admin_action_erases_for_coaching_ops_and_is_refused_to_read_only_st
     assert not Call.objects.filter(pk=a).exists()
     record = ErasureRecord.objects.get()
     assert record.requested_by == ops and record.via == "admin" and record.kind == "call"
+
+
+def test_coaching_ops_and_staff_can_read_the_erasure_audit_and_reps_cannot(world, client):
+    erasure_run(call_id=world["a"].pk, actor="t", via="command")
+    for group, status in ((GROUP_OPS, 200), (GROUP_STAFF, 200), ("rep", 403)):
+        _admin(client, group)
+        assert client.get("/admin/core/erasurerecord/").status_code == status, group

@@ -60,6 +60,9 @@ class Command(BaseCommand):
             )
         if report.timed_out:
             self.stdout.write(self.style.WARNING("  the pipeline did not finish in time; see .demo/worker.log"))
+        self._heading("Calibration (managers' Gong scorecards; deal outcomes)")
+        for line in report.calibration:
+            self.stdout.write(f"  {line}")
 
         self._heading("Weekly review")
         from coaching.weekly.services import weekly_review_run
