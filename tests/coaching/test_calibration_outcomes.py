@@ -126,6 +126,10 @@ def test_team_page_and_leadership_review_show_won_vs_lost(calibrated_week, admin
     assert discovery["clear"] and discovery["text"].startswith("won ")
     assert "Won vs lost deals" in review.report_html and "WON VS LOST DEALS" in review.report_text
     assert any("WON VS LOST" in message.body for message in mail.outbox)
+    from coaching.weekly.render import report_render
+
+    markdown = report_render(metrics=review.metrics, trends=review.trends, skill_gaps=review.skill_gaps, fmt="md")
+    assert "## Won vs lost deals" in markdown and discovery["text"] in markdown
 
 
 def test_criteria_are_read_from_both_stored_shapes():
