@@ -24,8 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The last commit on main whose analysis/claude.py imported `anthropic` at module level.
-BEFORE_REV = "a72c8af"
+# The last commit whose analysis/claude.py imported `anthropic` at module level (its child, ae72062, made the
+# import lazy and changed nothing else): `--after ae72062` isolates that change, the default HEAD is "now".
+BEFORE_REV = "e1c0566"
 RESULT = ROOT / "bench" / "results" / "manage_startup.json"
 
 

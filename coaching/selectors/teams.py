@@ -19,6 +19,7 @@ from coaching.selectors.common import (
     effective_score,
     rep_get_for_viewer,
     reps_visible,
+    scores_for_averages,
     scores_visible,
     sessions_visible,
     weeks_back,
@@ -87,7 +88,7 @@ class TeamReport:
 
 def _heat(viewer: Viewer, members: list[GongUser], since: dt.datetime) -> tuple[list[HeatRow], list[HeatCell]]:
     ids = [member.pk for member in members]
-    scores = scores_visible(viewer=viewer).filter(rep_id__in=ids, call_started__gte=since)
+    scores = scores_for_averages(viewer=viewer).filter(rep_id__in=ids, call_started__gte=since)
     score = effective_score()
     cells: dict[tuple[str, str], dict] = {}
     totals: dict[str, dict] = {}
@@ -168,7 +169,7 @@ def team_report(*, viewer: Viewer, manager_id: str, weeks: int = 4, now: dt.date
     since = now - dt.timedelta(weeks=weeks)
     rows, team_means = _heat(viewer, members, since)
     week_starts = weeks_back(now=now, weeks=metrics.TREND_WEEKS)
-    means, counts = weekly_dimension_means(scores_visible(viewer=viewer).filter(rep_id__in=ids), weeks=week_starts)
+    means, counts = weekly_dimension_means(scores_for_averages(viewer=viewer).filter(rep_id__in=ids), weeks=week_starts)
     trends = trends_from(means, counts)
     threshold = settings.SKILL_GAP_THRESHOLD
     return TeamReport(
