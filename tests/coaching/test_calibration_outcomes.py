@@ -148,3 +148,20 @@ def test_criteria_are_read_from_both_stored_shapes():
     ]  # fmt: skip
     assert sorted(_criterion_values(old, names)) == [("impact", "met", 0.0), ("pain", "met", 1.0)]
     assert names[("discovery", "pain")] == "Uncovers the pain"
+
+
+@pytest.mark.django_db
+def test_offline_and_claude_scores_are_never_pooled(calibrated_week, django_user_model):
+    from coaching.models import CoachingSession
+
+    server, week = calibrated_week
+    sessions_from_levels(week, prompt_version="coach-p1")
+    outcomes_settle(server)
+    one_call = next(iter(week.gold))
+    CoachingSession.objects.filter(call_id=one_call).update(is_current=False)
+    sessions_from_levels(week, prompt_version="claude-p1", call_ids={one_call}, analyzer="claude")
+
+    report = outcome_validity_report(viewer=_staff(django_user_model))
+
+    assert report.analyzers == ["claude"]  # Claude's scores when there are any; the baseline is left out
+    assert not report.enough
