@@ -21,6 +21,7 @@ from coaching.selectors.common import (
     reps_visible,
     scores_for_averages,
     scores_visible,
+    scoring_change_week,
     sessions_visible,
     weeks_back,
 )
@@ -84,6 +85,7 @@ class TeamReport:
     threshold: float
     needs: list[RepNeed]  # coaching.needs, for these reps
     needs_rule: str
+    scoring_changed: dt.datetime | None = None  # the week criterion-level scoring replaced holistic scores
 
 
 def _heat(viewer: Viewer, members: list[GongUser], since: dt.datetime) -> tuple[list[HeatRow], list[HeatCell]]:
@@ -184,4 +186,7 @@ def team_report(*, viewer: Viewer, manager_id: str, weeks: int = 4, now: dt.date
         threshold=threshold,
         needs=reps_needing_coaching(viewer=viewer, rep_ids=ids, end=now),
         needs_rule=rule_text(threshold),
+        scoring_changed=scoring_change_week(
+            sessions=sessions_visible(viewer=viewer).filter(rep_id__in=ids, call_started__gte=week_starts[0])
+        ),
     )

@@ -55,3 +55,19 @@ def test_the_rep_page_says_in_which_week_the_scoring_contract_changed(client):
     CoachingSession.objects.filter(pk=newer.pk).update(contract=2)
     html = client.get(reverse("admin:gong_gonguser_change", args=[rep.pk])).content.decode()
     assert 'id="scoring-changed"' in html and "Scoring changed in the week of" in html
+
+
+def test_the_team_page_says_in_which_week_the_scoring_contract_changed(client):
+    from coaching.models import CoachingSession
+
+    manager = GongUserFactory(role="MANAGER")
+    rep = GongUserFactory(manager=manager)
+    client.force_login(login("u-manager", group="manager", email=manager.email))
+    coached_call(rep=rep, started=timezone.now() - dt.timedelta(days=21), scores=dict.fromkeys(ALL, 3))
+    _call, newer, _scores = coached_call(
+        rep=rep, started=timezone.now() - dt.timedelta(days=1), scores=dict.fromkeys(ALL, 4)
+    )
+    CoachingSession.objects.filter(pk=newer.pk).update(contract=2)
+    response = client.get(reverse("admin:gong_gonguser_team", args=[manager.pk]))
+    assert response.context["report"].scoring_changed is not None
+    assert 'id="scoring-changed"' in response.content.decode()
