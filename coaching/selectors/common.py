@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -38,8 +38,9 @@ def scores_for_averages(*, viewer: Viewer) -> QuerySet[DimensionScore]:
     when there are any, otherwise the offline baseline's — never the two together. The other analyzer's scores
     stay on their call pages and in search, labelled."""
     visible = scores_visible(viewer=viewer)
-    analyzer = "claude" if visible.filter(session__analyzer="claude").exists() else "offline"
-    return visible.filter(session__analyzer=analyzer)
+    # One uncorrelated subquery (an InitPlan, evaluated once), not an extra round trip.
+    claude = visible.filter(session__analyzer="claude").values("session__analyzer")[:1]
+    return visible.filter(session__analyzer=Coalesce(Subquery(claude), Value("offline")))
 
 
 def scoring_change_week(*, sessions: QuerySet[CoachingSession]) -> dt.datetime | None:
