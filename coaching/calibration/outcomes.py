@@ -250,10 +250,11 @@ def _deal_counts(viewer: Viewer | None, rep_ids: list[str] | None) -> dict[str, 
     return {outcome: found.get(outcome, 0) for outcome in (Outcome.WON, Outcome.LOST, Outcome.OPEN)}
 
 
-def team_outcome_validity(*, viewer: Viewer, manager_id: str) -> OutcomeValidity:
-    """The won-vs-lost report over a manager's reports (any depth) and the manager, as `viewer` may see them."""
-    reps = [*user_reports(manager_id=manager_id, recursive=True), manager_id]
-    return outcome_validity_report(viewer=viewer, rep_ids=reps)
+def team_outcome_validity(*, viewer: Viewer, manager_id: str, rep_ids: list[str] | None = None) -> OutcomeValidity:
+    """The won-vs-lost report over a manager's reports (any depth; pass `rep_ids` when the caller has them) and
+    the manager, as `viewer` may see them."""
+    reps = rep_ids if rep_ids is not None else list(user_reports(manager_id=manager_id, recursive=True))
+    return outcome_validity_report(viewer=viewer, rep_ids=[*reps, manager_id])
 
 
 def _signed(value: float) -> str:
