@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models import Count, DateField, F, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Trunc
 
 from coaching.access import Viewer, calls_visible_q, scores_visible_q, sessions_visible_q, weekly_reviews_visible_q
@@ -53,10 +53,20 @@ def _sessions_q(viewer: Viewer | None, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}call__is_private": False})
 
 
+def _averaged_analyzer(rep_ids: list[str] | None, viewer: Viewer | None):
+    """Claude when these reps have any current Claude score, else offline: the review never averages the offline
+    baseline with Claude (as the portal's scores_for_averages). An uncorrelated subquery: no extra round trip."""
+    claude = DimensionScore.objects.filter(session__is_current=True, session__analyzer="claude")
+    claude = claude.filter(rep_id__in=rep_ids) if rep_ids is not None else claude.filter(rep_id__isnull=False)
+    claude = claude.filter(_sessions_q(viewer, prefix="session__")).values("session__analyzer")[:1]
+    return Coalesce(Subquery(claude), Value("offline"))
+
+
 def _current_scores(rep_ids: list[str] | None, start, end, viewer: Viewer | None = None):
     rows = DimensionScore.objects.filter(call_started__gte=start, call_started__lt=end, session__is_current=True)
     rows = rows.filter(rep_id__in=rep_ids) if rep_ids is not None else rows.filter(rep_id__isnull=False)
-    return rows.filter(_sessions_q(viewer, prefix="session__")).annotate(effective=Coalesce("manager_score", "score"))
+    rows = rows.filter(_sessions_q(viewer, prefix="session__"), session__analyzer=_averaged_analyzer(rep_ids, viewer))
+    return rows.annotate(effective=Coalesce("manager_score", "score"))
 
 
 def review_data_load(
@@ -95,7 +105,9 @@ def review_data_load(
     )
     ids = rep_ids if rep_ids is not None else {row["rep_id"] for row in data.sessions}
     data.users = {user.pk: user for user in GongUser.objects.filter(pk__in=ids)}
-    needs_scores = DimensionScore.objects.filter(session__is_current=True)
+    needs_scores = DimensionScore.objects.filter(
+        session__is_current=True, session__analyzer=_averaged_analyzer(rep_ids, viewer)
+    )
     if viewer is not None:
         needs_scores = needs_scores.filter(scores_visible_q(viewer))
     data.needs = needs_for_scores(scores=needs_scores, end=period.end_dt, rep_ids=rep_ids)
