@@ -124,7 +124,9 @@ def test_ops_pages_read_a_bounded_number_of_queries(admin_client_logged_in, djan
         call = CallFactory(status=CallStatus.FAILED, status_reason="x")
         ledger_row(at=now, cost="0.010000", call_id=call.pk)
     for page in PAGES:
-        with django_assert_max_num_queries(25):
+        # 27: Costs also shows the scorer's agreement with managers' Gong scorecards (reference scores and
+        # the unmapped questions: two queries whatever the data).
+        with django_assert_max_num_queries(27):
             assert admin_client_logged_in.get(page).status_code == 200
 
 
