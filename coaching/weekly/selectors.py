@@ -40,7 +40,8 @@ class ReviewData:
     sessions: list[dict] = field(default_factory=list)  # current sessions in the period
     scores: list[dict] = field(default_factory=list)  # their dimension scores (effective score = override first)
     previous_scores: list[dict] = field(default_factory=list)  # scores in the previous period
-    weekly: list[dict] = field(default_factory=list)  # {rep_id, week, dimension, score, n} over the history weeks
+    # {rep_id, week, dimension, effective, contract, n} over the history weeks (contract: coaching_session.contract)
+    weekly: list[dict] = field(default_factory=list)
     users: dict[str, GongUser] = field(default_factory=dict)
     needs: list[RepNeed] = field(default_factory=list)  # coaching.needs at the period's end, worst first
 
@@ -99,7 +100,7 @@ def review_data_load(
     data.weekly = list(
         _current_scores(rep_ids, history.start_dt, history.end_dt, viewer)
         .annotate(week=Trunc("call_started", "week", output_field=DateField(), tzinfo=period.zone))
-        .values("rep_id", "week", "dimension", "effective")
+        .values("rep_id", "week", "dimension", "effective", contract=F("session__contract"))
         .order_by()
         .annotate(n=Count("id"))
     )

@@ -35,3 +35,17 @@ def test_with_only_offline_scores_the_review_averages_them():
     weekly_review_run(week=WEEK)
     review = WeeklyReview.objects.get(scope="team", subject=manager, week=WEEK)
     assert review.metrics["dimensions"]["discovery"]["mean"] == 2.0
+
+
+def test_the_review_says_in_which_week_the_scoring_contract_changed():
+    from coaching.models import CoachingSession
+
+    manager, (rep_a, _rep_b) = team_create()
+    session_create(rep=rep_a, started=at(3) - dt.timedelta(weeks=3), scores=3, analyzer="claude")
+    newer = session_create(rep=rep_a, started=at(3), scores=4, analyzer="claude")
+    CoachingSession.objects.filter(pk=newer.pk).update(contract=2)
+    weekly_review_run(week=WEEK)
+    review = WeeklyReview.objects.get(scope="team", subject=manager, week=WEEK)
+    assert review.metrics["scoring_changed"] == "2026-03-02"
+    assert "Scoring changed in the week of 2026-03-02" in review.report_text
+    assert 'id="scoring-changed"' in review.report_html
