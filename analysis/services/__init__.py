@@ -5,6 +5,7 @@ from analysis.services.batch import BatchPoll, BatchSubmission, batch_poll, batc
 from analysis.services.estimate import Estimate, analysis_estimate
 from analysis.services.ledger import BudgetState, budget_state
 from analysis.services.realtime import AnalysisOutcome
+from analysis.services.retest import analysis_rescore
 from analysis.services.runs import runs_sweep_stale
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Estimate",
     "analysis_estimate",
     "analysis_for_call",
+    "analysis_rescore",
     "batch_poll",
     "batch_submit",
     "budget_state",
