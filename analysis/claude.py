@@ -9,6 +9,9 @@ rejects it, per its migration guide). Adaptive thinking is bounded instead by `o
 Structured output uses the documented `output_config.format` JSON schema (what `messages.parse` sends); we
 validate the text ourselves so an invalid answer still leaves its usage for the ledger and can get one repair
 attempt. No ORM here.
+
+The SDK is imported where a request is made, not at module level: importing it takes seconds, and this module is
+reached from the admin (the budget banner) and so from every `manage.py` command, the MCP stdio server included.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import anthropic
 from django.conf import settings
 
 from analysis.pricing import TokenUsage
 from core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    import anthropic
 
 
 class ClaudeError(Exception):
@@ -66,6 +72,8 @@ class BatchItem:
 
 def claude_client() -> anthropic.Anthropic:
     """The SDK client from settings; fails loudly when ANTHROPIC_API_KEY is missing."""
+    import anthropic
+
     if not settings.ANTHROPIC_API_KEY:
         raise ApplicationError("ANTHROPIC_API_KEY is not set: set it, or use ANALYZER=offline")
     return anthropic.Anthropic(
@@ -87,6 +95,8 @@ def _untitled(schema):
 
 def output_schema(model_cls) -> dict:
     """The JSON schema sent as the structured-output format (what `messages.parse` would send, minus titles)."""
+    import anthropic
+
     return _untitled(anthropic.transform_schema(model_cls))
 
 
@@ -141,6 +151,8 @@ def message_request(*, system: list[dict], messages: list[dict], output_model, m
 
 def message_create(*, request: dict) -> ClaudeReply:
     """POST /v1/messages; raises ClaudeError after retries."""
+    import anthropic
+
     client = claude_client()
     started = time.monotonic()
     try:
@@ -156,6 +168,8 @@ def message_create(*, request: dict) -> ClaudeReply:
 
 def tokens_count(*, system: list[dict] | str, messages: list[dict]) -> int:
     """POST /v1/messages/count_tokens (free, rate-limited): the input tokens of a would-be request."""
+    import anthropic
+
     client = claude_client()
     started = time.monotonic()
     try:
@@ -173,6 +187,8 @@ def _batch_info(batch) -> BatchInfo:
 
 def batch_create(*, requests: list[dict]) -> BatchInfo:
     """POST /v1/messages/batches with [{"custom_id", "params"}]; half price, results within 24 h."""
+    import anthropic
+
     client = claude_client()
     started = time.monotonic()
     try:
@@ -183,6 +199,8 @@ def batch_create(*, requests: list[dict]) -> BatchInfo:
 
 
 def batch_get(*, batch_id: str) -> BatchInfo:
+    import anthropic
+
     client = claude_client()
     started = time.monotonic()
     try:
@@ -193,6 +211,8 @@ def batch_get(*, batch_id: str) -> BatchInfo:
 
 def batch_results(*, batch_id: str) -> Iterator[BatchItem]:
     """The results of an ended batch, one per request (in any order: match on custom_id)."""
+    import anthropic
+
     client = claude_client()
     started = time.monotonic()
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 
 from analysis.models import AnalysisRun, ApiCall, ApiCallStatus, ApiPurpose, RunStatus
 from core.errors import NotFound
@@ -18,26 +18,6 @@ def run_get(*, run_id: int) -> AnalysisRun:
     if run is None:
         raise NotFound(f"Analysis run {run_id} not found")
     return run
-
-
-def run_for_call(*, call_id: str) -> AnalysisRun | None:
-    """The call's most recent succeeded run (the one its current sessions come from), or None."""
-    return AnalysisRun.objects.filter(call_id=call_id, status=RunStatus.SUCCEEDED).order_by("-finished_at").first()
-
-
-def runs_list(*, call_id: str | None = None, status: str | None = None, limit: int = 100) -> QuerySet[AnalysisRun]:
-    """Runs, newest first, optionally for one call and/or in one status."""
-    runs = AnalysisRun.objects.select_related("call").order_by("-created_at")
-    if call_id:
-        runs = runs.filter(call_id=call_id)
-    if status:
-        runs = runs.filter(status=status)
-    return runs[:limit]
-
-
-def api_calls_for_run(*, run_id: int) -> QuerySet[ApiCall]:
-    """Ledger rows of one run (every Claude request it made, failed ones included), oldest first."""
-    return ApiCall.objects.filter(run_id=run_id).order_by("created_at", "id")
 
 
 def batches_open() -> list[str]:
@@ -99,10 +79,3 @@ def cost_summary(*, start: datetime, end: datetime) -> CostSummary:
         by_purpose=group("purpose"),
         by_model=group("model"),
     )
-
-
-def cache_hit_stats(*, start: datetime, end: datetime) -> dict:
-    """Succeeded runs created in the window and how many analyses reused them is not tracked per hit; this
-    reports runs by analyzer and status for dashboards."""
-    rows = AnalysisRun.objects.filter(created_at__gte=start, created_at__lt=end)
-    return {f"{r['analyzer']}:{r['status']}": r["n"] for r in rows.values("analyzer", "status").annotate(n=Count("id"))}

@@ -3,7 +3,7 @@
     .venv/bin/python bench/analysis_cost.py [--keep]
 
 Runs the real pipeline (analysis_for_call, the real `anthropic` SDK over HTTP) against the fake Messages API
-(tests/fakes/anthropic_server.py) in a throwaway database `callcoach_bench_analysis` (dropped and re-created),
+(tests/fakes/anthropic_server.py) in a throwaway database `<database>_bench_analysis` (dropped and re-created),
 with the shipped knowledge base. Writes bench/results/analysis_cost.json. Measured, in one run:
 - billed input ÷ RAW transcript tokens (⌈sentence characters ÷ 4⌉, gong_transcript.token_count), for a ~30K- and
   a ~160K-token call (targets ≤ 1.10 / ≤ 1.35; bench/analysis_ratio.py has the warm/cold figures of issue 19).
@@ -24,17 +24,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._db import bench_database_create, bench_database_drop  # noqa: E402
 
-BENCH_DB = "callcoach_bench_analysis"
+# Named after the configured database, so helpers sharing a server do not drop each other's bench database.
+BENCH_DB = (
+    urlsplit(os.environ.get("DATABASE_URL") or "postgres:///callcoach").path.strip("/") or "callcoach"
+) + "_bench_analysis"
 RESULTS = ROOT / "bench" / "results" / "analysis_cost.json"
 SONNET_45 = "claude-sonnet-4-5"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -95,9 +95,37 @@ def calls_held(*, limit: int) -> list[str]:
     return list(rows[:limit])
 
 
-def calls_pending_count() -> int:
-    """How many calls wait to be fetched from Gong (pending or fetching)."""
-    return Call.objects.filter(status__in=[CallStatus.PENDING, CallStatus.FETCHING]).count()
+def calls_for_analysis(*, since: datetime | None = None, force: bool = False, limit: int = 10_000) -> list[str]:
+    """Call ids `analyze_calls` should work on: transcribed, held and stale-claimed calls (and, with force,
+    analysed and failed ones too), optionally only those started since `since`, oldest first."""
+    statuses = [CallStatus.TRANSCRIBED, CallStatus.HELD, CallStatus.ANALYZING]
+    if force:
+        statuses += [CallStatus.ANALYZED, CallStatus.FAILED]
+    calls = Call.objects.filter(status__in=statuses)
+    if since is not None:
+        calls = calls.filter(started__gte=since)
+    return list(calls.order_by("started", "id").values_list("id", flat=True)[:limit])
+
+
+def call_key_facts_get(*, call_id: str) -> tuple[str, str, list[tuple[str, str, str, str, str]]]:
+    """(transcript sha256, call type, participants as (speaker id, name, title, affiliation, role) sorted) in
+    one narrow query — what an analysis cache key needs: a 30K-token transcript row is ~0.5 MB and a cache hit
+    needs none of it. NotFound when the call has no transcript."""
+    rows = list(
+        Transcript.objects.filter(call_id=call_id).values_list(
+            "sha256",
+            "call__call_type",
+            "call__participants__speaker_id",
+            "call__participants__name",
+            "call__participants__title",
+            "call__participants__affiliation",
+            "call__participants__user__role",
+        )
+    )
+    if not rows:
+        raise NotFound(f"Transcript for call {call_id} not found")
+    people = sorted((r[2], r[3], r[4], r[5], r[6] or "") for r in rows if r[5] is not None)
+    return rows[0][0], rows[0][1] or "", people
 
 
 def call_status_counts() -> dict[str, int]:

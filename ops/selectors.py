@@ -11,11 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django_q.models import Failure
 
 from analysis.selectors import calls_waiting_for_batches
+from coaching.access import Viewer, calls_visible_q
 from coaching.models import DimensionScore
 from gong.models import Call, CallStatus, WebhookEvent
 from gong.selectors import call_status_counts
@@ -119,8 +120,8 @@ def _first_reviews(calls: list[Call]) -> dict[str, dt.datetime]:
     return {row["session__call_id"]: row["first"] for row in rows}
 
 
-def call_timelines(*, calls: list[Call]) -> list[CallTimeline]:
-    """Timelines for the given calls (three queries whatever their number)."""
+def _timelines(calls: list[Call]) -> list[CallTimeline]:
+    """Timelines for calls already selected for a viewer (three queries whatever their number)."""
     webhooks, reviews = _first_webhooks(calls), _first_reviews(calls)
     timelines = []
     for call in calls:
@@ -145,24 +146,30 @@ def call_timelines(*, calls: list[Call]) -> list[CallTimeline]:
     return timelines
 
 
-def call_timeline_get(*, call_id: str) -> CallTimeline | None:
-    """One call's timeline, or None when the call is not stored."""
-    call = Call.objects.filter(pk=call_id).first()
-    return call_timelines(calls=[call])[0] if call else None
+def _calls(viewer: Viewer) -> QuerySet[Call]:
+    # The ops pages are for all-seeing roles (ops.permissions), so this filters nothing there; it is here so
+    # that no selector hands out call data without the visibility rule (coaching.access), whoever calls it.
+    return Call.objects.filter(calls_visible_q(viewer))
 
 
-def recent_timelines_report(*, limit: int = 50, status: str = "") -> list[CallTimeline]:
+def call_timeline_get(*, viewer: Viewer, call_id: str) -> CallTimeline | None:
+    """One call's timeline, or None when the call is not stored or the viewer may not see it."""
+    call = _calls(viewer).filter(pk=call_id).first()
+    return _timelines([call])[0] if call else None
+
+
+def recent_timelines_report(*, viewer: Viewer, limit: int = 50, status: str = "") -> list[CallTimeline]:
     """The most recently updated calls (optionally of one status) with their timelines."""
-    calls = Call.objects.order_by("-updated_at", "id")
+    calls = _calls(viewer).order_by("-updated_at", "id")
     if status:
         calls = calls.filter(status=status)
-    return call_timelines(calls=list(calls[:limit]))
+    return _timelines(list(calls[:limit]))
 
 
 BATCH_PATIENCE = dt.timedelta(hours=25)  # the Batches API ends (or expires) every batch within 24 hours
 
 
-def stuck_calls_report(*, older_than: dt.timedelta, limit: int = 100) -> list[CallTimeline]:
+def stuck_calls_report(*, viewer: Viewer, older_than: dt.timedelta, limit: int = 100) -> list[CallTimeline]:
     """Calls in a non-final status (pending, fetching, transcribed, analyzing) untouched for `older_than`.
 
     A pending call with a future next_attempt_at is waiting for Gong to finish a late transcript (backoff), and
@@ -170,24 +177,25 @@ def stuck_calls_report(*, older_than: dt.timedelta, limit: int = 100) -> list[Ca
     now = timezone.now()
     in_batches = calls_waiting_for_batches(submitted_after=now - BATCH_PATIENCE)
     calls = (
-        Call.objects.filter(status__in=IN_FLIGHT, updated_at__lt=now - older_than)
+        _calls(viewer)
+        .filter(status__in=IN_FLIGHT, updated_at__lt=now - older_than)
         .exclude(status=CallStatus.PENDING, next_attempt_at__gt=now)
         .exclude(status=CallStatus.ANALYZING, pk__in=in_batches)
         .order_by("updated_at", "id")
     )
-    return call_timelines(calls=list(calls[:limit]))
+    return _timelines(list(calls[:limit]))
 
 
-def failed_calls_report(*, limit: int = 100) -> list[CallTimeline]:
+def failed_calls_report(*, viewer: Viewer, limit: int = 100) -> list[CallTimeline]:
     """Failed calls with their reasons, most recent first."""
-    calls = Call.objects.filter(status=CallStatus.FAILED).order_by("-updated_at", "id")
-    return call_timelines(calls=list(calls[:limit]))
+    calls = _calls(viewer).filter(status=CallStatus.FAILED).order_by("-updated_at", "id")
+    return _timelines(list(calls[:limit]))
 
 
-def held_calls_report(*, limit: int = 100) -> list[CallTimeline]:
+def held_calls_report(*, viewer: Viewer, limit: int = 100) -> list[CallTimeline]:
     """Calls waiting for the Claude budget, oldest first."""
-    calls = Call.objects.filter(status=CallStatus.HELD).order_by("updated_at", "id")
-    return call_timelines(calls=list(calls[:limit]))
+    calls = _calls(viewer).filter(status=CallStatus.HELD).order_by("updated_at", "id")
+    return _timelines(list(calls[:limit]))
 
 
 def status_counts_report() -> list[tuple[str, str, int]]:

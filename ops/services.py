@@ -8,15 +8,14 @@ from dataclasses import dataclass
 import structlog
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.utils import timezone
 
 from analysis.services import budget_state
 from core.errors import ApplicationError, NotFound
 from core.services import once_claim
-from gong.models import Call, CallStatus
+from gong.models import CallStatus
 from gong.selectors import call_get, transcript_get
-from gong.services import call_release
+from gong.services import call_release, call_reset_for_retry
 from gong.services.fetch_queue import call_analysis_enqueue, calls_fetch_enqueue
 from ops.conf import ops_setting
 
@@ -53,7 +52,10 @@ def call_retry(*, call_id: str, stuck_after: dt.timedelta | None = None) -> Retr
         return RetryOutcome(call_id, previous, "analysis")
     stuck_after = stuck_after or dt.timedelta(minutes=ops_setting("OPS_STUCK_AFTER_MINUTES"))
     has_transcript = _has_transcript(call_id)
-    if not _reset(call=call, has_transcript=has_transcript, stuck_before=timezone.now() - stuck_after):
+    stuck_before = timezone.now() - stuck_after
+    if not call_reset_for_retry(
+        call_id=call_id, from_status=previous, has_transcript=has_transcript, stuck_before=stuck_before
+    ):
         raise ApplicationError(f"Call {call_id} is still being processed; retry once it is stuck or failed")
     logger.info("call_retry", call_id=call_id, previous_status=previous, transcript=has_transcript)
     if has_transcript:
@@ -69,28 +71,6 @@ def _has_transcript(call_id: str) -> bool:
     except NotFound:
         return False
     return True
-
-
-def _reset(*, call: Call, has_transcript: bool, stuck_before: dt.datetime) -> bool:
-    # Only a failed call, or an in-flight one untouched since `stuck_before`, is reset; a retry starts the attempt
-    # count (fetch or analysis) afresh.
-    retryable = Q(status=CallStatus.FAILED) | Q(
-        status__in=[CallStatus.PENDING, CallStatus.FETCHING, CallStatus.TRANSCRIBED, CallStatus.ANALYZING],
-        updated_at__lt=stuck_before,
-    )
-    now = timezone.now()
-    target = CallStatus.TRANSCRIBED if has_transcript else CallStatus.PENDING
-    fields = {
-        "status": target,
-        "status_reason": "",
-        "claimed_at": None,
-        "claimed_by": "",
-        "attempts": 0,
-        "updated_at": now,
-    }
-    if not has_transcript:
-        fields |= {"next_attempt_at": None}
-    return Call.objects.filter(retryable, pk=call.pk, status=call.status).update(**fields) == 1
 
 
 def calls_retry(*, call_ids: list[str]) -> tuple[list[RetryOutcome], dict[str, str]]:

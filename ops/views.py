@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from analysis import reports
 from analysis.services import budget_state
+from coaching.access import viewer_for_request
 from coaching.calibration.agreement import scorecard_agreement_report
 from gong.reports import gong_quota_report
 from ops import charts
@@ -94,13 +95,14 @@ def pipeline_view(request: HttpRequest) -> HttpResponse:
         return _retry(request)
     stuck_after = dt.timedelta(minutes=ops_setting("OPS_STUCK_AFTER_MINUTES"))
     status = request.GET.get("status", "")
+    viewer = viewer_for_request(request)
     context = {
         "counts": pipeline.status_counts_report(),
         "stuck_after_minutes": ops_setting("OPS_STUCK_AFTER_MINUTES"),
-        "stuck": pipeline.stuck_calls_report(older_than=stuck_after),
-        "failed": pipeline.failed_calls_report(limit=50),
-        "held": pipeline.held_calls_report(limit=50),
-        "recent": pipeline.recent_timelines_report(limit=30, status=status),
+        "stuck": pipeline.stuck_calls_report(viewer=viewer, older_than=stuck_after),
+        "failed": pipeline.failed_calls_report(viewer=viewer, limit=50),
+        "held": pipeline.held_calls_report(viewer=viewer, limit=50),
+        "recent": pipeline.recent_timelines_report(viewer=viewer, limit=30, status=status),
         "status_filter": status,
         "failed_tasks": pipeline.failed_tasks_report(limit=30),
         "stages": [pipeline.STAGE_LABELS[stage] for stage in pipeline.STAGES],

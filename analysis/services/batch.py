@@ -18,7 +18,6 @@ from django.utils import timezone
 from analysis.claude import ClaudeError, batch_create, batch_get, batch_results
 from analysis.models import AnalysisRun, Analyzer, ApiPurpose, RunMode, RunStatus
 from analysis.selectors import batches_open
-from analysis.services.analyze import AnalysisOutcome, analysis_for_call
 from analysis.services.cache_ttl import BATCH_TTL
 from analysis.services.claude_run import (
     AnswerInvalid,
@@ -30,6 +29,7 @@ from analysis.services.claude_run import (
 )
 from analysis.services.context import analysis_input_build
 from analysis.services.ledger import api_call_record, budget_hold_reason, budget_state
+from analysis.services.realtime import AnalysisOutcome, analysis_realtime
 from analysis.services.runs import claim_token, run_claim, run_finish, run_supersede, totals_fields
 from core.errors import NotFound
 
@@ -64,7 +64,7 @@ def _prepare(call_id: str, *, force: bool, worker: str, submission: BatchSubmiss
         submission.outcomes[call_id] = AnalysisOutcome(None, "failed", False, exc.message)
         return
     if inp.error or inp.analyzer == Analyzer.OFFLINE:  # offline work is free and immediate
-        submission.outcomes[call_id] = analysis_for_call(call_id=call_id, force=force, worker=worker)
+        submission.outcomes[call_id] = analysis_realtime(call_id=call_id, force=force, worker=worker)
         return
     if force:
         run_supersede(cache_key=inp.cache_key)
@@ -159,7 +159,8 @@ def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bo
     spend, answers, error, result = Spend(), [], "", None
     try:
         inp = analysis_input_build(call_id=run.call_id, analyzer=run.analyzer)
-        requests = requests_for(inp, windows_for(inp, count_with_api=False)[0], ttl=BATCH_TTL)
+        windows = windows_for(inp, count_with_api=False)[0]
+        requests = requests_for(inp, windows, ttl=BATCH_TTL)
         purpose = ApiPurpose.CALL_ANALYSIS if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
         _ledger_entries(
             run, items, chunks=len(requests), purpose=purpose, batch_id=batch_id, spend=spend, redaction=inp.redaction
@@ -171,7 +172,8 @@ def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bo
             answers.append(
                 answer_with_repair(request, inp=inp, run_id=run.pk, purpose=purpose, spend=spend, first=item.reply)
             )
-        result = result_build(inp, answers, rubric_versions=(run.knowledge_versions or {}).get("rubrics", {}))
+        rubric_versions = (run.knowledge_versions or {}).get("rubrics", {})
+        result = result_build(inp, answers, rubric_versions=rubric_versions, windows=windows)
     except (AnswerInvalid, ClaudeError, NotFound) as exc:
         error = str(exc)[:1000]
     fields = totals_fields(usage=spend.usage, cost=spend.cost, latency_ms=0, paid_requests=spend.requests)

@@ -16,9 +16,7 @@ from analysis.prompts import prompt_version as claude_prompt_version
 from analysis.redaction import Redaction, turns_redact
 from analysis.render import Line, Speaker, speakers_build, transcript_render
 from analysis.tokens import token_estimate
-from core.errors import NotFound
-from gong.models import Transcript
-from gong.selectors import call_get, call_participants, transcript_get
+from gong.selectors import call_get, call_key_facts_get, call_participants, transcript_get
 from knowledgebase.dimensions import DIMENSIONS
 from knowledgebase.selectors import knowledge_snapshot_get, knowledge_version_hash
 
@@ -113,26 +111,6 @@ def _role(people: list[Person]) -> str:
     return roles.pop() if len(roles) == 1 else ""
 
 
-def _key_rows(call_id: str) -> tuple[str, str, list[Person]]:
-    """(transcript digest, call type, people) in one narrow query: a 30K-token transcript row is ~0.5 MB and a
-    cache hit needs none of it. TODO(gong): a gong.selectors helper for this read, when it exists."""
-    rows = list(
-        Transcript.objects.filter(call_id=call_id).values_list(
-            "sha256",
-            "call__call_type",
-            "call__participants__speaker_id",
-            "call__participants__name",
-            "call__participants__title",
-            "call__participants__affiliation",
-            "call__participants__user__role",
-        )
-    )
-    if not rows:
-        raise NotFound(f"Transcript for call {call_id} not found")
-    people = sorted((r[2], r[3], r[4], r[5], r[6] or "") for r in rows if r[5] is not None)
-    return rows[0][0], rows[0][1] or "", people
-
-
 def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, transcript=None) -> KeyInputs:
     """Cache key = sha256(transcript sha + knowledge hash + prompt version + model + options). Options hold the
     analyzer, the call id, chunking and KB-size settings, Claude's effort and output cap, and a digest of the
@@ -144,7 +122,7 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
         participants = call_participants(call_id=call_id)
         transcript_sha256, call_type, people = transcript.sha256, call.call_type or "", _people(participants)
     else:
-        transcript_sha256, call_type, people = _key_rows(call_id)
+        transcript_sha256, call_type, people = call_key_facts_get(call_id=call_id)
     role = _role(people)
     knowledge_hash = knowledge_version_hash(role=role, call_type=call_type)
     analyzer = analyzer or analyzer_current()

@@ -262,8 +262,8 @@ def _carried_label(earlier: DimensionScore | None) -> str:
     return f"made on an earlier analysis (AI {ai}{' under ' + version if version else ''})"
 
 
-def _analysis(call: Call, sessions: list[CoachingSession]) -> AnalysisView | None:
-    run = sessions[0].run if sessions else run_latest_for_call(call_id=call.pk)
+def _analysis(viewer: Viewer, call: Call, sessions: list[CoachingSession]) -> AnalysisView | None:
+    run = sessions[0].run if sessions else run_latest_for_call(viewer=viewer, call_id=call.pk)
     if run is None:
         return None
     versions = sorted(
@@ -280,7 +280,7 @@ def _analysis(call: Call, sessions: list[CoachingSession]) -> AnalysisView | Non
         created_at=run.created_at,
         rubric_versions=[f"{version.rubric.name} v{version.number}" for version in versions],
         knowledge_versions=run.knowledge_versions or {},
-        ledger=ledger_total_for_run(run_id=run.pk, call_id=call.pk),
+        ledger=ledger_total_for_run(viewer=viewer, run_id=run.pk, call_id=call.pk),
         run_cost_usd=run.cost_usd,
         quotes_verified=run.quotes_verified,
         quotes_dropped=run.quotes_dropped,
@@ -307,7 +307,7 @@ def call_detail(*, viewer: Viewer, call_id: str, query: str = "") -> CallDetail:
         participants=participants,
         sessions=[_session_view(viewer, session, transcript) for session in sessions],
         transcript=transcript,
-        analysis=_analysis(call, sessions),
+        analysis=_analysis(viewer, call, sessions),
         call_stats=stats_view(interaction_stats(turns)) if turns else [],
     )
 
@@ -323,7 +323,7 @@ def call_results(*, viewer: Viewer, call_id: str) -> CallDetail:
         participants=_participants(call.pk),
         sessions=[_session_view(viewer, session, None) for session in sessions],
         transcript=None,
-        analysis=_analysis(call, sessions),
+        analysis=_analysis(viewer, call, sessions),
     )
 
 

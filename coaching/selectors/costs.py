@@ -51,12 +51,24 @@ def ledger_total_since(*, viewer: Viewer, since: dt.datetime) -> LedgerTotal:
     return _total(rows)
 
 
-def ledger_total_for_run(*, run_id: int, call_id: str) -> LedgerTotal:
-    """What the Claude requests of one analysis run cost (zero rows for the offline analyzer)."""
-    return _total(ApiCall.objects.filter(call_id=call_id, run_id=run_id).exclude(purpose=ApiPurpose.CACHE_HIT))
+def _visible_call(viewer: Viewer, call_id: str):
+    """The call's id as a subquery, empty when the viewer may not see it (no extra round trip)."""
+    return Call.objects.filter(calls_visible_q(viewer), pk=call_id).values("id")
 
 
-def run_latest_for_call(*, call_id: str) -> AnalysisRun | None:
-    """The call's most recent succeeded analysis run (metadata only; callers never show `result`)."""
+def ledger_total_for_run(*, viewer: Viewer, run_id: int, call_id: str) -> LedgerTotal:
+    """What the Claude requests of one analysis run cost (zero rows for the offline analyzer, and for a call
+    the viewer may not see)."""
+    rows = ApiCall.objects.filter(call_id=call_id, run_id=run_id).exclude(purpose=ApiPurpose.CACHE_HIT)
+    if not viewer.sees_all:
+        rows = rows.filter(call_id__in=_visible_call(viewer, call_id))
+    return _total(rows)
+
+
+def run_latest_for_call(*, viewer: Viewer, call_id: str) -> AnalysisRun | None:
+    """The call's most recent succeeded analysis run (metadata only; callers never show `result`), or None
+    (also when the viewer may not see the call)."""
     runs = AnalysisRun.objects.filter(call_id=call_id, status=RunStatus.SUCCEEDED).defer("result")
+    if not viewer.sees_all:
+        runs = runs.filter(call_id__in=_visible_call(viewer, call_id))
     return runs.order_by("-created_at").first()

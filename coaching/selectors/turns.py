@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from coaching.access import Viewer
+from coaching.selectors.calls import call_list
 from core.errors import NotFound
 
 MAX_MATCHES_PER_CALL = 3
@@ -29,14 +31,18 @@ def _prefixes(words: str) -> list[str]:
     return [word[: max(4, len(word) - 3)] for minus, word in terms if not minus and word != "or"]
 
 
-def transcript_matches(*, call_ids: list[str], words: str, per_call: int = MAX_MATCHES_PER_CALL) -> dict:
+def transcript_matches(
+    *, viewer: Viewer, call_ids: list[str], words: str, per_call: int = MAX_MATCHES_PER_CALL
+) -> dict:
     """{call_id: [SentenceMatch]}: up to `per_call` sentences of each call matching `words` (websearch syntax,
-    the english configuration of the transcript index), in time order, with their timestamps. Callers pass
-    only call ids the viewer may see.
+    the english configuration of the transcript index), in time order, with their timestamps. Calls the
+    viewer may not see are left out, as if they had no match.
 
     Cheap word-prefix LIKE first, to_tsvector only on those candidates, and a LIMIT inside the lateral join so
     a long call stops at its first matches: a page of 20 hour-long calls costs tens of milliseconds.
     """
+    if call_ids and words.strip():
+        call_ids = list(call_list(viewer=viewer).filter(pk__in=list(call_ids)).values_list("pk", flat=True))
     if not call_ids or not words.strip():
         return {}
     prefixes = _prefixes(words)
@@ -70,9 +76,12 @@ def transcript_matches(*, call_ids: list[str], words: str, per_call: int = MAX_M
     return out
 
 
-def transcript_turns_slice(*, call_id: str, start: int, stop: int) -> tuple[list[dict], int]:
+def transcript_turns_slice(*, viewer: Viewer, call_id: str, start: int, stop: int) -> tuple[list[dict], int]:
     """(turns[start:stop], how many turns there are) of a call's transcript — sliced inside PostgreSQL, so a
-    page of a multi-hour call does not ship and decode megabytes of JSON. Callers check visibility first."""
+    page of a multi-hour call does not ship and decode megabytes of JSON. NotFound when the viewer may not see
+    the call (as when it or its transcript is missing)."""
+    if not call_list(viewer=viewer).filter(pk=call_id).exists():
+        raise NotFound(f"Call {call_id} not found")
     if stop <= start:
         return [], 0
     sql = (

@@ -13,7 +13,6 @@ takes the calls over (a claim with stale_after_s=0) to store their sessions from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import structlog
 from django.conf import settings
@@ -31,7 +30,6 @@ from analysis.services import (
 )
 from coaching.services.sessions import sessions_store_from_run
 from core.metrics import ANALYSES
-from gong.models import Call, CallStatus
 from gong.selectors import calls_awaiting_analysis, calls_held
 from gong.services import (
     call_claim_for_analysis,
@@ -162,16 +160,3 @@ def calls_coach_sweep(*, limit: int = 500) -> int:
     for call_id in call_ids:
         async_task("coaching.tasks.call_coach", call_id, task_name=f"call_coach:{call_id}")
     return len(call_ids)
-
-
-def calls_for_analysis(*, since: datetime | None = None, force: bool = False, limit: int = 10_000) -> list[str]:
-    """Call ids `analyze_calls` should work on: transcribed, held and stale-claimed calls (and, with force,
-    analysed and failed ones too), optionally only those started since `since`, oldest first."""
-    # TODO(gong): move to gong.selectors once it has a "calls by status since" selector.
-    statuses = [CallStatus.TRANSCRIBED, CallStatus.HELD, CallStatus.ANALYZING]
-    if force:
-        statuses += [CallStatus.ANALYZED, CallStatus.FAILED]
-    calls = Call.objects.filter(status__in=statuses)
-    if since is not None:
-        calls = calls.filter(started__gte=since)
-    return list(calls.order_by("started", "id").values_list("id", flat=True)[:limit])

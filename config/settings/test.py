@@ -15,3 +15,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests drive fetches directly: no batching window (tests of the window set it themselves).
 GONG_FETCH_WINDOW_S = 0.0
+# Results must not depend on a developer's .env or shell: the offline analyzer, no key, no API endpoint. Tests
+# that talk to the fake Anthropic server set all three themselves.
+ANALYZER = "offline"
+ANTHROPIC_API_KEY = ""
+ANTHROPIC_BASE_URL = ""

@@ -6,6 +6,7 @@ from gong.services.calls import (
     call_mark_failed,
     call_mark_held,
     call_release,
+    call_reset_for_retry,
 )
 from gong.services.fetch import FetchReport, calls_fetch_pending
 from gong.services.sync import SyncReport, gong_sync
@@ -23,6 +24,7 @@ __all__ = [
     "call_mark_failed",
     "call_mark_held",
     "call_release",
+    "call_reset_for_retry",
     "calls_fetch_pending",
     "gong_sync",
     "role_from_title",

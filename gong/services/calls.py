@@ -6,7 +6,7 @@ a claim whose worker died is taken over once it is older than `stale_after_s`.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -87,3 +87,24 @@ def call_release(*, call_id: str) -> None:
     Call.objects.filter(pk=call_id, status=CallStatus.HELD).update(
         status=CallStatus.TRANSCRIBED, status_reason="", updated_at=now
     )
+
+
+IN_FLIGHT = (CallStatus.PENDING, CallStatus.FETCHING, CallStatus.TRANSCRIBED, CallStatus.ANALYZING)
+
+
+def call_reset_for_retry(*, call_id: str, from_status: str, has_transcript: bool, stuck_before: datetime) -> bool:
+    """Send a failed call, or an in-flight one untouched since `stuck_before`, back to `transcribed` (it has a
+    transcript: analysis next) or `pending` (fetch next), with its attempt count started afresh. A conditional
+    UPDATE on the status the caller saw: False when the call moved on meanwhile or is not retryable."""
+    retryable = Q(status=CallStatus.FAILED) | Q(status__in=IN_FLIGHT, updated_at__lt=stuck_before)
+    fields = {
+        "status": CallStatus.TRANSCRIBED if has_transcript else CallStatus.PENDING,
+        "status_reason": "",
+        "claimed_at": None,
+        "claimed_by": "",
+        "attempts": 0,
+        "updated_at": timezone.now(),
+    }
+    if not has_transcript:
+        fields |= {"next_attempt_at": None}
+    return Call.objects.filter(retryable, pk=call_id, status=from_status).update(**fields) == 1

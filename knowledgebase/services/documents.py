@@ -1,39 +1,21 @@
-"""Writing product documents: the same draft → publish → rollback life cycle as rubrics, over a Markdown body."""
+"""Writing product documents: the draft → publish → rollback life cycle of knowledgebase/services/lifecycle.py
+(shared with rubrics), over a title and a Markdown body."""
 
 from __future__ import annotations
 
 import structlog
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
 
 from core.errors import ApplicationError, NotFound
-from knowledgebase.models import Document, DocumentKind, DocumentVersion, VersionStatus
+from knowledgebase.models import Document, DocumentKind, DocumentVersion
 from knowledgebase.schemas import document_body_normalize, document_sha256
+from knowledgebase.services.lifecycle import Prepared, Versioned
 
 log = structlog.get_logger(__name__)
 
 
-def _audit(user):
-    """A person publishing or rolling back is an audit event (info); the seed doing it is routine (debug)."""
-    return log.info if user is not None else log.debug
-
-
 DOCUMENT_FIELDS = ("title", "kind", "product")
-
-
-def _locked_document(document_id: int) -> Document:
-    try:
-        return Document.objects.select_for_update().get(pk=document_id)
-    except Document.DoesNotExist as exc:
-        raise NotFound(f"Document {document_id} not found.") from exc
-
-
-def _locked_version(version_id: int) -> DocumentVersion:
-    try:
-        return DocumentVersion.objects.select_for_update().select_related("document").get(pk=version_id)
-    except DocumentVersion.DoesNotExist as exc:
-        raise NotFound(f"Document version {version_id} not found.") from exc
+DOCUMENT = Versioned(kind="document", parent_model=Document, version_model=DocumentVersion, label=lambda d: d.title)
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -49,13 +31,14 @@ def _clean_fields(fields: dict) -> dict:
     return cleaned
 
 
-def _clean_text(*, title: str, body: str) -> tuple[str, str]:
+def _prepared(*, title: str, body: str) -> Prepared:
+    """A version's title and body, cleaned and checked, and their sha256."""
     title, body = (title or "").strip(), document_body_normalize(body or "")
     if not title or not body:
         raise ApplicationError("A document version needs a title and a non-empty body.")
     if len(title) > 200:
         raise ApplicationError("The title is longer than 200 characters.")
-    return title, body
+    return {"title": title, "body": body}, document_sha256(title=title, body=body)
 
 
 @transaction.atomic
@@ -78,11 +61,9 @@ def document_create(*, key: str, title: str, kind: str = DocumentKind.PRODUCT, p
 @transaction.atomic
 def document_update(*, document_id: int, **fields: str) -> Document:
     """Change a document's title (as listed), kind or product; the versions' text is untouched."""
-    document = _locked_document(document_id)
-    for name, value in _clean_fields(fields).items():
-        setattr(document, name, value)
-    document.save()
-    return document
+    return DOCUMENT.parent_update(
+        parent_id=document_id, clean=lambda: _clean_fields(fields), save=lambda document: document.save()
+    )
 
 
 @transaction.atomic
@@ -91,26 +72,11 @@ def document_version_create_draft(
 ) -> DocumentVersion:
     """A new draft of the document. Text identical to the active version (or an existing draft) creates nothing
     and returns that version."""
-    document = _locked_document(document_id)
-    title, body = _clean_text(title=title or document.title, body=body)
-    sha = document_sha256(title=title, body=body)
-    if document.active_version_id and document.active_version.sha256 == sha:
-        return document.active_version
-    same_draft = document.versions.filter(status=VersionStatus.DRAFT, sha256=sha).order_by("-number").first()
-    if same_draft is not None:
-        return same_draft
-    number = (document.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-    version = DocumentVersion.objects.create(
-        document=document,
-        number=number,
-        title=title,
-        body=body,
-        sha256=sha,
-        author=author,
-        change_note=change_note[:500],
-    )
-    log.debug("kb.document_draft_created", document_id=document.pk, version_id=version.pk, number=number)
-    return version
+
+    def prepare(document: Document) -> Prepared:
+        return _prepared(title=title or document.title, body=body)
+
+    return DOCUMENT.draft_create(parent_id=document_id, prepare=prepare, author=author, change_note=change_note)
 
 
 @transaction.atomic
@@ -139,53 +105,18 @@ def document_version_update_draft(
     *, version_id: int, body: str, title: str | None = None, change_note: str | None = None, author=None
 ) -> DocumentVersion:
     """Edit a draft in place. A published version is immutable: ApplicationError, nothing changes."""
-    version = _locked_version(version_id)
-    if version.status != VersionStatus.DRAFT:
-        raise ApplicationError(
-            f"{version.document.title} v{version.number} is published and cannot be changed; create a new draft."
-        )
-    version.title, version.body = _clean_text(title=title or version.title, body=body)
-    version.sha256 = document_sha256(title=version.title, body=version.body)
-    if change_note is not None:
-        version.change_note = change_note[:500]
-    if author is not None:
-        version.author = author
-    version.save(update_fields=["title", "body", "sha256", "change_note", "author"])
-    return version
 
+    def prepare(version: DocumentVersion) -> Prepared:
+        return _prepared(title=title or version.title, body=body)
 
-@transaction.atomic
-def document_version_publish(*, version_id: int, user=None) -> DocumentVersion:
-    """Publish a draft and make it the document's active version (a no-op if it already is)."""
-    version = _locked_version(version_id)
-    document = _locked_document(version.document_id)
-    if version.status == VersionStatus.PUBLISHED:
-        if document.active_version_id == version.pk:
-            return version
-        raise ApplicationError(f"v{version.number} is already published; roll back to it to make it active.")
-    version.status, version.published_at = VersionStatus.PUBLISHED, timezone.now()
-    version.save(update_fields=["status", "published_at"])
-    document.active_version = version
-    document.save(update_fields=["active_version", "updated_at"])
-    _audit(user)(
-        "kb.document_published", document_id=document.pk, version_id=version.pk, user_id=getattr(user, "pk", None)
-    )
-    return version
+    return DOCUMENT.draft_update(version_id=version_id, prepare=prepare, change_note=change_note, author=author)
 
 
 @transaction.atomic
 def document_rollback(*, document_id: int, version_id: int, user=None) -> DocumentVersion:
     """Re-activate an older published version of the document (a no-op if it is already active)."""
-    document = _locked_document(document_id)
-    version = document.versions.filter(pk=version_id).first()
-    if version is None:
-        raise NotFound(f"Version {version_id} does not belong to document {document.title}.")
-    if version.status != VersionStatus.PUBLISHED:
-        raise ApplicationError(f"v{version.number} is a draft; publish it instead of rolling back to it.")
-    if document.active_version_id != version.pk:
-        document.active_version = version
-        document.save(update_fields=["active_version", "updated_at"])
-        _audit(user)(
-            "kb.document_rolled_back", document_id=document.pk, version_id=version.pk, user_id=getattr(user, "pk", None)
-        )
-    return version
+    return DOCUMENT.rollback(parent_id=document_id, version_id=version_id, user=user)
+
+
+# Publishing a draft: the same step for every kind of versioned knowledge (lifecycle.py).
+document_version_publish = DOCUMENT.publish

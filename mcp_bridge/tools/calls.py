@@ -8,6 +8,7 @@ from fastmcp.exceptions import ToolError
 from fastmcp.tools import ToolResult
 from pydantic import Field
 
+from coaching.access import Viewer
 from coaching.selectors.calls import call_results
 from coaching.selectors.compare import calls_compare, compare_differences
 from coaching.selectors.reps import rep_resolve
@@ -112,7 +113,7 @@ def analyze_call(
         payload["analysis"] = analysis_compact(detail.analysis)
         payload["speakers"] = [session_compact(view, evidence=2 if len(sessions) <= 3 else 1) for view in sessions]
         if include_transcript:
-            payload["transcript"] = _transcript_page(detail, call_id, transcript_limit, cursor)
+            payload["transcript"] = _transcript_page(viewer, detail, call_id, transcript_limit, cursor)
         return respond(payload)
 
 
@@ -130,17 +131,19 @@ def _analysis_pending(call, waited) -> dict:
 class _Turns:
     """The transcript's turns as a sliceable sequence that fetches only the requested slice."""
 
-    def __init__(self, call_id: str) -> None:
-        self.call_id, self.total = call_id, 0
+    def __init__(self, viewer: Viewer, call_id: str) -> None:
+        self.viewer, self.call_id, self.total = viewer, call_id, 0
 
     def __getitem__(self, window: slice) -> list[dict]:
-        turns, self.total = transcript_turns_slice(call_id=self.call_id, start=window.start, stop=window.stop)
+        turns, self.total = transcript_turns_slice(
+            viewer=self.viewer, call_id=self.call_id, start=window.start, stop=window.stop
+        )
         return turns
 
 
-def _transcript_page(detail, call_id: str, limit: int, cursor: str | None) -> dict:
+def _transcript_page(viewer: Viewer, detail, call_id: str, limit: int, cursor: str | None) -> dict:
     names = {p.speaker_id: p.name for p in detail.participants if p.speaker_id}
-    turns = _Turns(detail.call.pk)
+    turns = _Turns(viewer, detail.call.pk)
     page = page_slice(
         turns,
         cursor=cursor,
@@ -198,7 +201,7 @@ def search_calls(
             query=filters,
         )
         ids = [call.pk for call in page.items]
-        matches = transcript_matches(call_ids=ids, words=words) if words else {}
+        matches = transcript_matches(viewer=viewer, call_ids=ids, words=words) if words else {}
         scores = call_scores(viewer=viewer, call_ids=ids)
         results = []
         for call in page.items:

@@ -9,9 +9,9 @@ from fastmcp.tools import ToolResult
 from pydantic import Field
 
 from coaching.calibration.outcomes import outcome_validity_report
+from coaching.selectors.plans import coaching_plan_get, report_gaps
 from coaching.selectors.reports import rep_report
 from coaching.selectors.reps import rep_resolve
-from coaching.services.plans import coaching_plan_build, report_gaps
 from mcp_bridge.budget import clip
 from mcp_bridge.params import EndDate, RepRef, StartDate, end_of_day, period
 from mcp_bridge.runtime import respond, tool_scope
@@ -95,7 +95,7 @@ def get_coaching_plan(
     """
     with tool_scope("get_coaching_plan") as viewer:
         person = rep_resolve(viewer=viewer, ref=rep)
-        plan = coaching_plan_build(viewer=viewer, rep_id=person.pk, weeks=weeks, horizon_weeks=horizon_weeks)
+        plan = coaching_plan_get(viewer=viewer, rep_id=person.pk, weeks=weeks, horizon_weeks=horizon_weeks)
         return respond(
             {
                 "rep": rep_brief(plan.report.rep),

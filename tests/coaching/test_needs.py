@@ -13,7 +13,7 @@ from coaching.access import viewer_for_user
 from coaching.models import DimensionScore, WeeklyReview
 from coaching.needs import Side, dimension_reasons
 from coaching.selectors import dashboard_report, team_report
-from coaching.services.plans import coaching_plan_build
+from coaching.selectors.plans import coaching_plan_get
 from coaching.weekly.services import weekly_review_run
 from tests.coaching.portal_world import login
 from tests.factories.coaching import coached_call
@@ -134,7 +134,7 @@ def test_the_pages_show_who_needs_coaching_with_the_reason_and_the_rule(client):
 def test_the_coaching_plan_leads_with_the_dimensions_the_rule_flags():
     manager, low, *_ = _team()
     viewer = viewer_for_user(login("u-manager", group="manager", email=manager.email))
-    plan = coaching_plan_build(viewer=viewer, rep_id=low.pk, now=END)
+    plan = coaching_plan_get(viewer=viewer, rep_id=low.pk, now=END)
     assert [reason.text for reason in plan.needs] == ["Discovery 2.0 over 3 calls (bar 3)"]
     assert plan.focus[0].dimension == "discovery"
     assert "Discovery 2.0 over 3 calls (bar 3)" in plan.focus[0].reasons

@@ -10,35 +10,10 @@ from analysis.models import AnalysisRun, ApiCall
 from coaching.models import CoachingSession, DimensionScore
 from coaching.services.pipeline import call_coach, calls_coach_batch, calls_coach_sweep
 from gong.models import CallStatus
-from tests.factories.analysis import REP_SPEAKER, SE_SPEAKER, call_with_reps, knowledge_seed
+from tests.factories.analysis import REP_SPEAKER, SE_SPEAKER, call_with_reps
 from tests.factories.gong import CallFactory
-from tests.fakes.anthropic_server import FakeAnthropic
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kb(db):
-    knowledge_seed()
-
-
-@pytest.fixture
-def offline(settings):
-    settings.ANTHROPIC_API_KEY = ""
-    settings.ANALYZER = "offline"
-
-
-@pytest.fixture
-def fake_claude(settings):
-    server = FakeAnthropic().start()
-    settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.ANALYZER = "test-key", server.url, "claude"
-    settings.CLAUDE_MODEL, settings.CLAUDE_MAX_RETRIES, settings.ANALYSIS_MONTHLY_BUDGET_USD = (
-        "claude-sonnet-5-5",
-        1,
-        0.0,
-    )
-    yield server
-    server.stop()
 
 
 def test_an_offline_analysis_stores_a_labelled_session_per_rep_with_evidence(kb, offline):

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 
 from gong.simulator.corpus import GOLD_FORMAT
-from tests.coaching.test_pipeline import fake_claude, kb  # noqa: F401  (fixtures)
 from tests.coaching.weekly_rows import session_create, team_create
 from tests.factories.analysis import call_with_reps
 
@@ -22,7 +21,7 @@ class Terminal(StringIO):
         return True
 
 
-def test_analyze_calls_batch_shows_its_polling_on_a_terminal(kb, fake_claude, capsys):  # noqa: F811
+def test_analyze_calls_batch_shows_its_polling_on_a_terminal(kb, fake_claude, capsys):
     call = call_with_reps()
     screen = Terminal()
     call_command("analyze_calls", "--batch", "--wait", "5", "--call", call.pk, stdout=screen)
@@ -31,7 +30,7 @@ def test_analyze_calls_batch_shows_its_polling_on_a_terminal(kb, fake_claude, ca
     assert capsys.readouterr().out == ""  # drawn on the command's stdout, not on the process's
 
 
-def test_analyze_calls_batch_without_a_terminal_prints_only_its_summary(kb, fake_claude, capsys):  # noqa: F811
+def test_analyze_calls_batch_without_a_terminal_prints_only_its_summary(kb, fake_claude, capsys):
     call = call_with_reps()
     log = StringIO()
     call_command("analyze_calls", "--batch", "--wait", "5", "--call", call.pk, stdout=log)
@@ -61,7 +60,7 @@ def test_evaluate_scorer_shows_progress_only_on_a_terminal(tmp_path, capsys, str
 
 
 @pytest.mark.parametrize(("stream", "drawn"), [(Terminal, True), (StringIO, False)])
-def test_analyze_calls_realtime_shows_progress_only_on_a_terminal(kb, fake_claude, capsys, stream, drawn):  # noqa: F811
+def test_analyze_calls_realtime_shows_progress_only_on_a_terminal(kb, fake_claude, capsys, stream, drawn):
     call = call_with_reps()
     out = stream()
     call_command("analyze_calls", "--call", call.pk, stdout=out)

@@ -10,7 +10,6 @@ from coaching.models import CoachingSession, WeeklyReview
 from coaching.weekly.services import weekly_review_run
 from gong.models import CallStatus
 from tests.coaching.weekly_rows import team_create
-from tests.factories.analysis import knowledge_seed
 from tests.factories.gong import (
     EXTERNAL_SPEAKER,
     INTERNAL_SPEAKER,
@@ -18,34 +17,19 @@ from tests.factories.gong import (
     CallParticipantFactory,
     TranscriptFactory,
 )
-from tests.fakes.anthropic_server import FakeAnthropic
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def kb(db):
-    knowledge_seed()
+def _kb(kb):
+    pass
 
 
 @pytest.fixture
-def offline(settings):
-    settings.ANTHROPIC_API_KEY = ""
-    settings.ANALYZER = "offline"
-
-
-@pytest.fixture
-def fake_claude(settings):
-    server = FakeAnthropic().start()
-    settings.ANTHROPIC_API_KEY = "test-key"
-    settings.ANTHROPIC_BASE_URL = server.url
-    settings.ANALYZER = "claude"
-    settings.CLAUDE_MAX_RETRIES = 1
-    settings.CLAUDE_TIMEOUT_S = 5.0
-    settings.ANALYSIS_MONTHLY_BUDGET_USD = 0.0
+def fake_claude(fake_claude, settings):
     settings.WEEKLY_REVIEW_POLL_INTERVAL_S = 0.05
-    yield server
-    server.stop()
+    return fake_claude
 
 
 def transcribed_call(rep, started):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import time
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from gong.models import Call, CallParticipant, CallStatus, Transcript, WebhookAuthMethod
@@ -188,16 +188,19 @@ def test_webhooks_need_no_new_task_while_a_fetcher_runs(
 
 
 def test_a_fetch_waits_for_a_burst_of_webhooks_to_end(corpus, simulator, gong_client, settings):
-    settings.GONG_FETCH_DEBOUNCE_S = 0.3
+    settings.GONG_FETCH_DEBOUNCE_S, settings.GONG_FETCH_MAX_DELAY_S = 30.0, 120.0
     slept: list[float] = []
 
     def sleep(seconds: float) -> None:
+        # Time passes for the webhooks instead of for the test: no wall-clock wait, no dependence on load.
         slept.append(seconds)
-        time.sleep(seconds)
+        Call.objects.update(received_at=F("received_at") - timedelta(seconds=seconds))
 
     deliver(corpus, corpus_ids(corpus, kind="regular")[:3])
     report = calls_fetch_pending(client=gong_client, sleep=sleep)
-    assert slept and 0.2 <= sum(slept) <= 1.0
+    # It waited until the newest delivery had been quiet for the debounce (less whatever real time passed
+    # between the deliveries and the fetch), in short naps, and not past the debounce.
+    assert 25.0 <= sum(slept) <= 30.02 and max(slept) <= 0.51
     assert report.transcribed == 3 and transcript_requests(simulator) == 1
 
 

@@ -3,7 +3,7 @@ when it takes longer than the short timeout, and a later call finds the result."
 
 from __future__ import annotations
 
-import time
+import threading
 from unittest import mock
 
 from coaching.models import CoachingSession
@@ -38,15 +38,19 @@ def test_a_slow_analysis_answers_queued_with_how_to_check_back(world, settings):
     call = world.calls["zed"][0]
     committed(_forget_analysis, call, status="transcribed")
 
+    release, finished = threading.Event(), threading.Event()
+
     def slow(**kwargs):
-        time.sleep(1.5)
+        release.wait(timeout=60)  # still running until the test has seen the answer: no race with the timeout
+        finished.set()
         return CoachOutcome(kwargs["call_id"], "analyzed")
 
     with mock.patch("mcp_bridge.background.call_coach", autospec=True, side_effect=slow) as coach:
         data = call_as(world.users["zed"], "analyze_call", {"call_id": call}).data
         assert data["status"] == "queued"
         assert data["message"] == "Analysis started and is still running; call analyze_call again in about a minute."
-        time.sleep(1.6)  # let the background analysis finish before the patch goes away
+        release.set()
+        assert finished.wait(timeout=60)  # the background analysis ends before the patch goes away
     coach.assert_called_once_with(call_id=call, worker="mcp", purpose="mcp")
 
 

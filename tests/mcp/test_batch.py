@@ -5,22 +5,9 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from coaching.models import CoachingSession
 from gong.models import Call
-from tests.fakes.anthropic_server import FakeAnthropic
 from tests.mcp.conftest import call_as, call_not_found, committed
-
-
-@pytest.fixture
-def fake_claude(settings):
-    server = FakeAnthropic().start()
-    settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL = "test-key", server.url
-    settings.ANALYZER, settings.CLAUDE_MAX_RETRIES, settings.CLAUDE_TIMEOUT_S = "claude", 1, 5.0
-    settings.ANALYSIS_MONTHLY_BUDGET_USD = 0.0
-    yield server
-    server.stop()
 
 
 def _until_done(user, handle: str, *, timeout_s: float = 20.0) -> dict:

@@ -18,7 +18,6 @@ from django.utils import timezone
 from analysis import reports
 from analysis.pricing import TokenUsage, cost_usd
 from analysis.services import analysis_for_call
-from tests.analysis.conftest import fake_claude, kb  # noqa: F401 - fixtures shared with the analysis tests
 from tests.factories.analysis import call_with_reps
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.ops.urls")]
@@ -35,7 +34,7 @@ def _rubric_change() -> None:
 
 
 @pytest.fixture
-def scripted(kb, fake_claude):  # noqa: F811
+def scripted(kb, fake_claude):
     one, two = call_with_reps(seed=1), call_with_reps(seed=2)
     outcomes = [analysis_for_call(call_id=one.pk), analysis_for_call(call_id=two.pk)]
     outcomes.append(analysis_for_call(call_id=one.pk))  # same transcript, knowledge, prompt, model: a hit
@@ -101,19 +100,19 @@ def _captured_logs(caplog, settings, level: int) -> tuple[str, list[str], str]:
     return text, sentences, key
 
 
-def test_no_secret_or_transcript_text_reaches_the_logs_at_info(kb, fake_claude, caplog, settings):  # noqa: F811
+def test_no_secret_or_transcript_text_reaches_the_logs_at_info(kb, fake_claude, caplog, settings):
     text, sentences, key = _captured_logs(caplog, settings, logging.INFO)
     assert key not in text
     assert not [s for s in sentences if s in text]
 
 
-def test_no_transcript_text_reaches_the_logs_even_at_debug(kb, fake_claude, caplog, settings):  # noqa: F811
+def test_no_transcript_text_reaches_the_logs_even_at_debug(kb, fake_claude, caplog, settings):
     text, sentences, key = _captured_logs(caplog, settings, logging.DEBUG)
     assert key not in text
     assert not [s for s in sentences if s in text]
 
 
-def test_batch_analyses_are_paid_runs_not_result_cache_hits(kb, fake_claude):  # noqa: F811
+def test_batch_analyses_are_paid_runs_not_result_cache_hits(kb, fake_claude):
     from coaching.services.pipeline import calls_coach_batch, calls_coach_batch_ingest
     from gong.models import Call, CallStatus
 
@@ -128,7 +127,7 @@ def test_batch_analyses_are_paid_runs_not_result_cache_hits(kb, fake_claude):  #
     assert (cache.hits, cache.claude_runs) == (0, 2)
 
 
-def test_an_analysis_asked_for_over_mcp_is_labelled_mcp_in_the_ledger(kb, fake_claude):  # noqa: F811
+def test_an_analysis_asked_for_over_mcp_is_labelled_mcp_in_the_ledger(kb, fake_claude):
     from analysis.models import ApiCall
     from coaching.services.pipeline import call_coach
 

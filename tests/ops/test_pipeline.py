@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from django_q.models import Task
 
+from coaching.access import Viewer
 from coaching.models import CoachingSession, DimensionScore
 from core.errors import ApplicationError
 from gong.models import Call, CallStatus, WebhookEvent
@@ -17,6 +18,9 @@ from tests.factories.gong import CallFactory, TranscriptFactory
 from tests.ops.conftest import ledger_row, run_row
 
 pytestmark = pytest.mark.django_db
+
+# The ops pages' viewer: coaching ops and staff see every call (coaching.access).
+OPS = Viewer(user_id=1, username="ops", gong_user_id=None, scope="all", rep_ids=frozenset(), role="ops")
 
 
 def _age(call: Call, **delta) -> None:
@@ -41,7 +45,7 @@ def test_timeline_shows_each_stage_and_the_time_since_the_previous_one():
     DimensionScore.objects.create(
         call_started=call.started, session=session, dimension="discovery", score=3, reviewed_at=reviewed_at
     )
-    timeline = selectors.call_timeline_get(call_id=call.pk)
+    timeline = selectors.call_timeline_get(viewer=OPS, call_id=call.pk)
     assert [step.stage for step in timeline.steps] == ["received", "fetched", "transcribed", "analyzed", "reviewed"]
     assert [step.seconds_from_previous for step in timeline.steps] == [None, 30, 15, 60, 7200 - 105]
     assert timeline.total_seconds == 7200
@@ -55,7 +59,7 @@ def test_timeline_falls_back_to_the_first_webhook_and_skips_missing_stages():
             received_at=first + dt.timedelta(seconds=offset), auth_method="hmac", body_sha256="0" * 64,
             raw_body="{}", call_id=call.pk, status="accepted",
         )  # fmt: skip
-    timeline = selectors.call_timeline_get(call_id=call.pk)
+    timeline = selectors.call_timeline_get(viewer=OPS, call_id=call.pk)
     assert timeline.steps[0].at == first
     assert [step.at for step in timeline.steps[1:]] == [None, None, None, None]
     assert timeline.total_seconds is None
@@ -69,15 +73,15 @@ def test_stuck_lists_in_flight_calls_untouched_past_the_threshold_only():
     backing_off = CallFactory(pending=True, next_attempt_at=timezone.now() + dt.timedelta(minutes=20))
     for call in (stuck, done, held, backing_off):
         _age(call, hours=2)
-    listed = [t.call_id for t in selectors.stuck_calls_report(older_than=dt.timedelta(hours=1))]
+    listed = [t.call_id for t in selectors.stuck_calls_report(viewer=OPS, older_than=dt.timedelta(hours=1))]
     assert listed == [stuck.pk]
     assert recent.pk not in listed
-    assert [t.call_id for t in selectors.held_calls_report()] == [held.pk]
+    assert [t.call_id for t in selectors.held_calls_report(viewer=OPS)] == [held.pk]
 
 
 def test_failed_calls_show_their_reasons():
     CallFactory(status=CallStatus.FAILED, status_reason="transcript never became available after 24 h")
-    failed = selectors.failed_calls_report()
+    failed = selectors.failed_calls_report(viewer=OPS)
     assert [t.reason for t in failed] == ["transcript never became available after 24 h"]
 
 
@@ -197,5 +201,13 @@ def test_a_call_waiting_in_a_message_batch_is_not_stuck_until_the_batch_is_a_day
             prompt_version="t", model="m", status=RunStatus.BATCH_SUBMITTED, batch_id="msgbatch_1",
             claimed_at=timezone.now() - dt.timedelta(hours=submitted_hours_ago),
         )  # fmt: skip
-    listed = [t.call_id for t in selectors.stuck_calls_report(older_than=dt.timedelta(hours=1))]
+    listed = [t.call_id for t in selectors.stuck_calls_report(viewer=OPS, older_than=dt.timedelta(hours=1))]
     assert listed == [forgotten.pk]
+
+
+def test_the_pipeline_selectors_show_a_viewer_only_the_calls_they_may_see():
+    failed = CallFactory(status=CallStatus.FAILED, status_reason="no transcript")
+    rep = Viewer(user_id=2, username="rep", gong_user_id="42", scope="self", rep_ids=frozenset({"42"}), role="rep")
+    assert selectors.failed_calls_report(viewer=rep) == []
+    assert selectors.call_timeline_get(viewer=rep, call_id=failed.pk) is None
+    assert [t.call_id for t in selectors.failed_calls_report(viewer=OPS)] == [failed.pk]

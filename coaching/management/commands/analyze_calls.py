@@ -20,11 +20,10 @@ from coaching.services.pipeline import (
     call_coach,
     calls_coach_batch,
     calls_coach_batch_ingest,
-    calls_for_analysis,
 )
 from core.errors import NotFound
 from core.progress import progress_bar
-from gong.selectors import call_get
+from gong.selectors import call_get, calls_for_analysis
 
 
 def _since(value: str) -> datetime:

@@ -1,6 +1,6 @@
 """A coaching plan for one rep: 2–3 focus areas, concrete practice, example calls and measurable goals.
 
-Read-only (it stores nothing): built on the rep page's report, so the numbers match the portal. Focus areas are
+A selector (it stores nothing): built on the rep page's report, so the numbers match the portal. Focus areas are
 the rep's skill gaps (below SKILL_GAP_THRESHOLD or falling over 12 weeks) first, then the lowest dimensions.
 Practice comes from the active rubric's criteria the rep misses most. Example calls are teammates' (same
 manager) best-scored calls on that dimension — only those the viewer may see; a rep, who sees no colleague's
@@ -145,7 +145,7 @@ def _stat_goals(report: RepReport) -> list[str]:
     return goals
 
 
-def coaching_plan_build(
+def coaching_plan_get(
     *, viewer: Viewer, rep_id: str, weeks: int = 8, horizon_weeks: int = 4, now: dt.datetime | None = None
 ) -> CoachingPlan:
     """The plan for a rep the viewer may see (NotFound otherwise), from the last `weeks` weeks of scores."""
