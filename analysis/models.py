@@ -79,6 +79,7 @@ class ApiPurpose(models.TextChoices):
     REPAIR = "repair", "Invalid-answer repair"
     TOKEN_COUNT = "token_count", "Token count"
     MCP = "mcp", "On-demand (MCP)"
+    RETEST = "retest", "Test-retest re-score (evaluate_scorer --repeat)"
     # Not a request: a result-cache hit, recorded at zero tokens and $0 so hit rates come from the ledger too.
     CACHE_HIT = "cache_hit", "Result-cache hit (no request)"
 

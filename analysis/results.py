@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.quotes import TranscriptIndex, normalize
+from analysis.quotes import PartIndex, TranscriptIndex, normalize
 from analysis.schemas import (
     CriterionResult,
     DimensionResult,
@@ -49,7 +49,7 @@ def answer_check(answer: LlmAnalysis, *, speaker_ids: list[str]) -> None:
         raise ValueError(f"speakers not asked for in the answer: {', '.join(unknown)}")
 
 
-def _evidence(quotes, *, speaker, index: TranscriptIndex, tally: Verification) -> list[Evidence]:
+def _evidence(quotes, *, speaker, index: TranscriptIndex | PartIndex, tally: Verification) -> list[Evidence]:
     out, seen = [], set()
     for quote in quotes:
         located, _reason = index.locate(quote, speaker_id=speaker.speaker_id)
@@ -67,6 +67,8 @@ def _evidence(quotes, *, speaker, index: TranscriptIndex, tally: Verification) -
                     speaker_name=speaker.name,
                     start_ms=located.start_ms,
                     turn_index=located.turn_index,
+                    occurrences=located.occurrences,
+                    part=getattr(index, "part", None) if located.occurrences > 1 else None,
                 )
             )
     return out

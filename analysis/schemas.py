@@ -120,6 +120,10 @@ class Evidence(BaseModel):
     speaker_name: str
     start_ms: int
     turn_index: int
+    # When the words occur more than once in the speaker's turns: how often, and the part of a chunked call the
+    # model was given (the occurrence kept is the one in that part).
+    occurrences: int = 1
+    part: int | None = None
 
 
 class Moment(BaseModel):

@@ -141,7 +141,9 @@ def team_page(request: HttpRequest, admin_site, manager_id: str) -> TemplateResp
     context = _context(
         request, admin_site, f"Team of {report.manager}", report=report, charts=charts, dimensions=Dimension.choices
     )
-    context["outcomes"] = team_outcome_validity(viewer=viewer_for_request(request), manager_id=report.manager.pk)
+    context["outcomes"] = team_outcome_validity(
+        viewer=viewer_for_request(request), manager_id=report.manager.pk, rep_ids=[row.rep.pk for row in report.rows]
+    )
     return TemplateResponse(request, "admin/coaching/team_report.html", context)
 
 

@@ -6,6 +6,7 @@ from analysis.services.estimate import Estimate, analysis_estimate
 from analysis.services.ledger import BudgetState, budget_state
 from analysis.services.realtime import AnalysisOutcome
 from analysis.services.rescore import Rescore, dimension_rescore_offline
+from analysis.services.retest import analysis_rescore
 from analysis.services.runs import runs_sweep_stale
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Rescore",
     "analysis_estimate",
     "analysis_for_call",
+    "analysis_rescore",
     "batch_poll",
     "batch_submit",
     "budget_state",

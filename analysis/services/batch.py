@@ -159,7 +159,8 @@ def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bo
     spend, answers, error, result = Spend(), [], "", None
     try:
         inp = analysis_input_build(call_id=run.call_id, analyzer=run.analyzer)
-        requests = requests_for(inp, windows_for(inp, count_with_api=False)[0], ttl=BATCH_TTL)
+        windows = windows_for(inp, count_with_api=False)[0]
+        requests = requests_for(inp, windows, ttl=BATCH_TTL)
         purpose = ApiPurpose.CALL_ANALYSIS if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
         _ledger_entries(
             run, items, chunks=len(requests), purpose=purpose, batch_id=batch_id, spend=spend, redaction=inp.redaction
@@ -171,7 +172,8 @@ def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bo
             answers.append(
                 answer_with_repair(request, inp=inp, run_id=run.pk, purpose=purpose, spend=spend, first=item.reply)
             )
-        result = result_build(inp, answers, rubric_versions=(run.knowledge_versions or {}).get("rubrics", {}))
+        rubric_versions = (run.knowledge_versions or {}).get("rubrics", {})
+        result = result_build(inp, answers, rubric_versions=rubric_versions, windows=windows)
     except (AnswerInvalid, ClaudeError, NotFound) as exc:
         error = str(exc)[:1000]
     fields = totals_fields(usage=spend.usage, cost=spend.cost, latency_ms=0, paid_requests=spend.requests)

@@ -17,7 +17,7 @@ from analysis.claude import ClaudeError, ClaudeReply, message_create, message_re
 from analysis.merge import results_merge
 from analysis.models import ApiPurpose, RunMode
 from analysis.pricing import TokenUsage
-from analysis.quotes import TranscriptIndex
+from analysis.quotes import PartIndex, TranscriptIndex
 from analysis.render import lines_text
 from analysis.results import Verification, answer_check, speakers_from_answer
 from analysis.schemas import CallAnalysisResult, LlmAnalysis, answer_model
@@ -153,7 +153,7 @@ def request_ttl(request: dict) -> str:
     return ""
 
 
-def _send(request: dict, *, inp, run_id: int, purpose: str, spend: Spend) -> ClaudeReply:
+def _send(request: dict, *, inp, run_id: int | None, purpose: str, spend: Spend) -> ClaudeReply:
     redaction, ttl = inp.redaction, request_ttl(request)
     opened = api_call_open(
         run_id=run_id, call_id=inp.call.pk, purpose=purpose, model=request["model"], redaction=redaction
@@ -178,7 +178,7 @@ def answer_with_repair(
     request: dict,
     *,
     inp,
-    run_id: int,
+    run_id: int | None,
     purpose: str,
     spend: Spend,
     first: ClaudeReply | None = None,
@@ -206,13 +206,28 @@ def answer_with_repair(
             raise AnswerInvalid(f"invalid answer after one repair attempt: {again}") from again
 
 
-def result_build(inp, answers: list[LlmAnalysis], *, rubric_versions: dict | None = None) -> CallAnalysisResult:
+def _part_indexes(inp, index: TranscriptIndex, windows: list[Window] | None, parts: int) -> list[PartIndex]:
+    """Per answer, the index as its part sees it: a quote found several times prefers the part's occurrence."""
+    if not windows or len(windows) != parts or parts == 1:
+        return [PartIndex(index) for _ in range(parts)]
+    return [
+        PartIndex(index, number, (inp.lines[w.start].turn_index, inp.lines[w.end - 1].turn_index))
+        for number, w in enumerate(windows, start=1)
+    ]
+
+
+def result_build(
+    inp, answers: list[LlmAnalysis], *, rubric_versions: dict | None = None, windows: list[Window] | None = None
+) -> CallAnalysisResult:
     """Verify every answer's quotes against the transcript and merge the chunks."""
     # Quotes come from the text Claude read: with PII redaction on, that is `prompt_turns` (same turns, speakers
     # and timestamps as the stored transcript, placeholders for the redacted spans) — see analysis/redaction.py.
     index, tally = TranscriptIndex(inp.prompt_turns or inp.turns), Verification()
     versions = rubric_versions if rubric_versions is not None else inp.rubric_versions
-    chunks = [speakers_from_answer(a, inp=inp, index=index, tally=tally, rubric_versions=versions) for a in answers]
+    chunks = [
+        speakers_from_answer(answer, inp=inp, index=part, tally=tally, rubric_versions=versions)
+        for answer, part in zip(answers, _part_indexes(inp, index, windows, len(answers)), strict=True)
+    ]
     return CallAnalysisResult(
         call_id=inp.call.pk,
         contract=SCORING_CONTRACT,
@@ -227,7 +242,7 @@ def result_build(inp, answers: list[LlmAnalysis], *, rubric_versions: dict | Non
     )
 
 
-def claude_analyze(*, inp, run_id: int, purpose: str = ApiPurpose.CALL_ANALYSIS) -> ClaudeOutcome:
+def claude_analyze(*, inp, run_id: int | None, purpose: str = ApiPurpose.CALL_ANALYSIS) -> ClaudeOutcome:
     """Run the analysis; failures come back as `error` (the reason a person reads), never as an exception."""
     started, spend = time.monotonic(), Spend()
     windows, transcript_tokens = [], 0
@@ -236,7 +251,7 @@ def claude_analyze(*, inp, run_id: int, purpose: str = ApiPurpose.CALL_ANALYSIS)
         requests = requests_for(inp, windows)
         chunk_purpose = purpose if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
         answers = [answer_with_repair(r, inp=inp, run_id=run_id, purpose=chunk_purpose, spend=spend) for r in requests]
-        result = result_build(inp, answers)
+        result = result_build(inp, answers, windows=windows)
         error = ""
     except ClaudeError as exc:
         result, error = None, f"Claude request failed after {exc.attempts} attempt(s): {exc}"

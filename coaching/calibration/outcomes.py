@@ -3,7 +3,8 @@
 For every dimension (and every rubric criterion) over the current sessions on calls whose opportunity is now
 won or lost (gong_opportunity, re-read daily with Gong's contextTiming "Now"):
 
-* **difference of means** (won − lost) of the effective score — the manager's override where there is one,
+* **difference of means** (won − lost) of the effective score (one analyzer: Claude's when there are any, else
+  the offline baseline's, as every average in the portal) — the manager's override where there is one,
   otherwise the AI's; for criteria, the share of calls where the criterion was met (both stored shapes: the
   older `criteria_met` / `criteria_missed` key lists and the per-criterion `criteria` records with status and
   level) and, where levels exist, the mean criterion level;
@@ -33,7 +34,7 @@ from django.db.models import Count
 
 from coaching.access import Viewer
 from coaching.models import DimensionScore
-from coaching.selectors.common import scores_visible
+from coaching.selectors.common import scores_for_averages
 from gong.models import Opportunity, Outcome
 from gong.selectors import user_reports
 from knowledgebase.dimensions import DIMENSIONS, Dimension
@@ -171,10 +172,14 @@ def _has_criteria_records() -> bool:
 
 
 def _scores(viewer: Viewer | None):
-    """Scores of current sessions `viewer` may see; every one for the system (viewer None: the weekly job)."""
-    if viewer is None:
-        return DimensionScore.objects.filter(session__is_current=True)
-    return scores_visible(viewer=viewer)
+    """The current scores `viewer` may see (every one for the system: the weekly job), of one analyzer as every
+    average in the portal (coaching.selectors.common.scores_for_averages): Claude's when there are any, otherwise
+    the offline baseline's — never the two together."""
+    if viewer is not None:
+        return scores_for_averages(viewer=viewer)
+    scores = DimensionScore.objects.filter(session__is_current=True)
+    analyzer = "claude" if scores.filter(session__analyzer="claude").exists() else "offline"
+    return scores.filter(session__analyzer=analyzer)
 
 
 def outcome_validity_report(*, viewer: Viewer | None, rep_ids: list[str] | None = None) -> OutcomeValidity:
@@ -245,10 +250,11 @@ def _deal_counts(viewer: Viewer | None, rep_ids: list[str] | None) -> dict[str, 
     return {outcome: found.get(outcome, 0) for outcome in (Outcome.WON, Outcome.LOST, Outcome.OPEN)}
 
 
-def team_outcome_validity(*, viewer: Viewer, manager_id: str) -> OutcomeValidity:
-    """The won-vs-lost report over a manager's reports (any depth) and the manager, as `viewer` may see them."""
-    reps = [*user_reports(manager_id=manager_id, recursive=True), manager_id]
-    return outcome_validity_report(viewer=viewer, rep_ids=reps)
+def team_outcome_validity(*, viewer: Viewer, manager_id: str, rep_ids: list[str] | None = None) -> OutcomeValidity:
+    """The won-vs-lost report over a manager's reports (any depth; pass `rep_ids` when the caller has them) and
+    the manager, as `viewer` may see them."""
+    reps = rep_ids if rep_ids is not None else list(user_reports(manager_id=manager_id, recursive=True))
+    return outcome_validity_report(viewer=viewer, rep_ids=[*reps, manager_id])
 
 
 def _signed(value: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,6 +31,30 @@ def sessions_visible(*, viewer: Viewer) -> QuerySet[CoachingSession]:
 def scores_visible(*, viewer: Viewer) -> QuerySet[DimensionScore]:
     """Dimension scores of current sessions the viewer may see."""
     return DimensionScore.objects.filter(scores_visible_q(viewer), session__is_current=True)
+
+
+def scores_for_averages(*, viewer: Viewer) -> QuerySet[DimensionScore]:
+    """The visible current scores that means, trends, heat tables and "who needs coaching" average: Claude's
+    when there are any, otherwise the offline baseline's — never the two together. The other analyzer's scores
+    stay on their call pages and in search, labelled."""
+    visible = scores_visible(viewer=viewer)
+    # One uncorrelated subquery (an InitPlan, evaluated once), not an extra round trip.
+    claude = visible.filter(session__analyzer="claude").values("session__analyzer")[:1]
+    return visible.filter(session__analyzer=Coalesce(Subquery(claude), Value("offline")))
+
+
+def scoring_change_week(*, sessions: QuerySet[CoachingSession]) -> dt.datetime | None:
+    """The Monday of the week the scoring contract changed among `sessions` (criterion-level scores replaced
+    holistic ones), or None when they were all scored under one contract: a trend says where its line breaks."""
+    rows = sorted(sessions.values_list("call_started", "contract"))
+    if len({contract for _, contract in rows}) < 2:
+        return None
+    latest = rows[-1][1]
+    changed = max(started for started, contract in rows if contract != latest)
+    first_new = min(
+        (started for started, contract in rows if contract == latest and started > changed), default=rows[-1][0]
+    )
+    return week_start(first_new)
 
 
 def reps_visible(*, viewer: Viewer) -> QuerySet[GongUser]:

@@ -20,7 +20,7 @@ from coaching.selectors.common import (
     effective_score,
     month_start,
     rolling_windows,
-    scores_visible,
+    scores_for_averages,
 )
 from coaching.selectors.costs import LedgerTotal, ledger_total_since
 from coaching.selectors.needs import reps_needing_coaching
@@ -105,7 +105,7 @@ def dashboard_report(*, viewer: Viewer, now: dt.datetime | None = None) -> Dashb
     now = now or timezone.now()
     current, baseline = rolling_windows(now=now)
     threshold = settings.SKILL_GAP_THRESHOLD
-    rows = _window_sums(scores_visible(viewer=viewer), current, baseline)
+    rows = _window_sums(scores_for_averages(viewer=viewer), current, baseline)
     by_dimension = _by_dimension(rows)
     averages = []
     for dimension in DIMENSIONS:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from coaching.access import Viewer
 from coaching.models import DimensionScore
 from coaching.needs import BASELINE_WEEKS, WINDOW_WEEKS, RepNeed, Side, dimension_reasons, needs_rank
-from coaching.selectors.common import DIMENSION_LABELS, effective_score, scores_visible
+from coaching.selectors.common import DIMENSION_LABELS, effective_score, scores_for_averages
 from gong.models import GongUser
 
 
@@ -77,4 +77,4 @@ def reps_needing_coaching(
     without it a manager gets their reports, a rep themselves, ops and staff everyone."""
     if rep_ids is None and viewer.role == "manager":
         rep_ids = sorted(viewer.report_ids)
-    return needs_for_scores(scores=scores_visible(viewer=viewer), end=end or timezone.now(), rep_ids=rep_ids)
+    return needs_for_scores(scores=scores_for_averages(viewer=viewer), end=end or timezone.now(), rep_ids=rep_ids)

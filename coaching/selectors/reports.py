@@ -18,7 +18,8 @@ from coaching.selectors.common import (
     DIMENSION_LABELS,
     effective_score,
     rep_get_for_viewer,
-    scores_visible,
+    scores_for_averages,
+    scoring_change_week,
     sessions_visible,
     weeks_back,
 )
@@ -61,6 +62,7 @@ class RepReport:
     recent: list[RecentCall]
     session_count: int
     offline_sessions: int
+    scoring_changed: dt.datetime | None = None  # the week criterion-level scoring replaced holistic scores
 
 
 def weekly_dimension_means(
@@ -144,7 +146,7 @@ def rep_report(
     rep = rep_get_for_viewer(viewer=viewer, rep_id=rep_id)
     end = now or timezone.now()
     week_starts = weeks_back(now=end, weeks=weeks)
-    means, counts = weekly_dimension_means(scores_visible(viewer=viewer).filter(rep_id=rep.pk), weeks=week_starts)
+    means, counts = weekly_dimension_means(scores_for_averages(viewer=viewer).filter(rep_id=rep.pk), weeks=week_starts)
     trends = trends_from(means, counts)
     window = sessions_visible(viewer=viewer).filter(
         rep_id=rep.pk, call_started__gte=week_starts[0], call_started__lt=end
@@ -162,4 +164,5 @@ def rep_report(
         recent=_recent(viewer, rep.pk, end=end),
         session_count=len(rows),
         offline_sessions=sum(1 for row in rows if row[3] == "offline"),
+        scoring_changed=scoring_change_week(sessions=window),
     )

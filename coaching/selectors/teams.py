@@ -19,7 +19,9 @@ from coaching.selectors.common import (
     effective_score,
     rep_get_for_viewer,
     reps_visible,
+    scores_for_averages,
     scores_visible,
+    scoring_change_week,
     sessions_visible,
     weeks_back,
 )
@@ -83,11 +85,12 @@ class TeamReport:
     threshold: float
     needs: list[RepNeed]  # coaching.needs, for these reps
     needs_rule: str
+    scoring_changed: dt.datetime | None = None  # the week criterion-level scoring replaced holistic scores
 
 
 def _heat(viewer: Viewer, members: list[GongUser], since: dt.datetime) -> tuple[list[HeatRow], list[HeatCell]]:
     ids = [member.pk for member in members]
-    scores = scores_visible(viewer=viewer).filter(rep_id__in=ids, call_started__gte=since)
+    scores = scores_for_averages(viewer=viewer).filter(rep_id__in=ids, call_started__gte=since)
     score = effective_score()
     cells: dict[tuple[str, str], dict] = {}
     totals: dict[str, dict] = {}
@@ -168,7 +171,7 @@ def team_report(*, viewer: Viewer, manager_id: str, weeks: int = 4, now: dt.date
     since = now - dt.timedelta(weeks=weeks)
     rows, team_means = _heat(viewer, members, since)
     week_starts = weeks_back(now=now, weeks=metrics.TREND_WEEKS)
-    means, counts = weekly_dimension_means(scores_visible(viewer=viewer).filter(rep_id__in=ids), weeks=week_starts)
+    means, counts = weekly_dimension_means(scores_for_averages(viewer=viewer).filter(rep_id__in=ids), weeks=week_starts)
     trends = trends_from(means, counts)
     threshold = settings.SKILL_GAP_THRESHOLD
     return TeamReport(
@@ -183,4 +186,7 @@ def team_report(*, viewer: Viewer, manager_id: str, weeks: int = 4, now: dt.date
         threshold=threshold,
         needs=reps_needing_coaching(viewer=viewer, rep_ids=ids, end=now),
         needs_rule=rule_text(threshold),
+        scoring_changed=scoring_change_week(
+            sessions=sessions_visible(viewer=viewer).filter(rep_id__in=ids, call_started__gte=week_starts[0])
+        ),
     )

@@ -156,6 +156,21 @@ def _rep_rows(index: RepIndex, rep_ids: Iterable[str], week_starts: list[date], 
     return out
 
 
+def scoring_changed_week(weekly_rows: list[dict]) -> str | None:
+    """The week (ISO date of its Monday) the scoring contract changed within these weekly rows — criterion-level
+    scores replacing holistic ones — so the review says where its trend line breaks; None when it did not."""
+    contracts = {row.get("contract", 1) for row in weekly_rows}
+    if len(contracts) < 2:
+        return None
+    latest = max(contracts)
+    last_old = max(row["week"] for row in weekly_rows if row.get("contract", 1) != latest)
+    first_new = min(
+        (row["week"] for row in weekly_rows if row.get("contract", 1) == latest and row["week"] >= last_old),
+        default=None,
+    )
+    return first_new.isoformat() if first_new else None
+
+
 def review_compute(
     *, index: RepIndex, scope: str, subject, rep_ids: Iterable[str], threshold: float, missing: list[dict]
 ) -> ReviewContent:
@@ -193,6 +208,7 @@ def review_compute(
         "strength_themes": [theme.as_dict() for theme in strengths],
         "calls_to_review": calls_to_review(sessions=sessions, scores=scores, gaps=gaps, threshold=threshold),
         "overrides": _overrides(scores),
+        "scoring_changed": scoring_changed_week(index.rows("weekly", rep_ids)),
         "missing": missing,
         "threshold": threshold,
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models import Count, DateField, F, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Trunc
 
 from coaching.access import Viewer, calls_visible_q, scores_visible_q, sessions_visible_q, weekly_reviews_visible_q
@@ -40,7 +40,8 @@ class ReviewData:
     sessions: list[dict] = field(default_factory=list)  # current sessions in the period
     scores: list[dict] = field(default_factory=list)  # their dimension scores (effective score = override first)
     previous_scores: list[dict] = field(default_factory=list)  # scores in the previous period
-    weekly: list[dict] = field(default_factory=list)  # {rep_id, week, dimension, score, n} over the history weeks
+    # {rep_id, week, dimension, effective, contract, n} over the history weeks (contract: coaching_session.contract)
+    weekly: list[dict] = field(default_factory=list)
     users: dict[str, GongUser] = field(default_factory=dict)
     needs: list[RepNeed] = field(default_factory=list)  # coaching.needs at the period's end, worst first
 
@@ -53,10 +54,20 @@ def _sessions_q(viewer: Viewer | None, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}call__is_private": False})
 
 
+def _averaged_analyzer(rep_ids: list[str] | None, viewer: Viewer | None):
+    """Claude when these reps have any current Claude score, else offline: the review never averages the offline
+    baseline with Claude (as the portal's scores_for_averages). An uncorrelated subquery: no extra round trip."""
+    claude = DimensionScore.objects.filter(session__is_current=True, session__analyzer="claude")
+    claude = claude.filter(rep_id__in=rep_ids) if rep_ids is not None else claude.filter(rep_id__isnull=False)
+    claude = claude.filter(_sessions_q(viewer, prefix="session__")).values("session__analyzer")[:1]
+    return Coalesce(Subquery(claude), Value("offline"))
+
+
 def _current_scores(rep_ids: list[str] | None, start, end, viewer: Viewer | None = None):
     rows = DimensionScore.objects.filter(call_started__gte=start, call_started__lt=end, session__is_current=True)
     rows = rows.filter(rep_id__in=rep_ids) if rep_ids is not None else rows.filter(rep_id__isnull=False)
-    return rows.filter(_sessions_q(viewer, prefix="session__")).annotate(effective=Coalesce("manager_score", "score"))
+    rows = rows.filter(_sessions_q(viewer, prefix="session__"), session__analyzer=_averaged_analyzer(rep_ids, viewer))
+    return rows.annotate(effective=Coalesce("manager_score", "score"))
 
 
 def review_data_load(
@@ -89,13 +100,15 @@ def review_data_load(
     data.weekly = list(
         _current_scores(rep_ids, history.start_dt, history.end_dt, viewer)
         .annotate(week=Trunc("call_started", "week", output_field=DateField(), tzinfo=period.zone))
-        .values("rep_id", "week", "dimension", "effective")
+        .values("rep_id", "week", "dimension", "effective", contract=F("session__contract"))
         .order_by()
         .annotate(n=Count("id"))
     )
     ids = rep_ids if rep_ids is not None else {row["rep_id"] for row in data.sessions}
     data.users = {user.pk: user for user in GongUser.objects.filter(pk__in=ids)}
-    needs_scores = DimensionScore.objects.filter(session__is_current=True)
+    needs_scores = DimensionScore.objects.filter(
+        session__is_current=True, session__analyzer=_averaged_analyzer(rep_ids, viewer)
+    )
     if viewer is not None:
         needs_scores = needs_scores.filter(scores_visible_q(viewer))
     data.needs = needs_for_scores(scores=needs_scores, end=period.end_dt, rep_ids=rep_ids)

@@ -92,3 +92,16 @@ def test_a_score_stored_under_the_old_contract_still_renders(client):
     client.force_login(login("u-staff", group="staff"))
     html = client.get(reverse("admin:gong_call_change", args=[call.pk])).content.decode()
     assert "evidence-link" in html and "cc-criteria" not in html
+
+
+def test_the_cached_prefix_carries_calibration_examples_and_the_multi_rep_and_call_type_rules(kb, fake_claude):
+    call = call_with_reps(levels={REP_SPEAKER: 4, SE_SPEAKER: 2})
+    analysis_for_call(call_id=call.pk)
+    prefix = fake_claude.requests[0]["system"][0]
+    assert prefix["cache_control"]["type"] == "ephemeral"
+    for rubric in ("## discovery:", "## objection_handling:", "## engagement:", "## product_knowledge:"):
+        section = prefix["text"].split(rubric, 1)[1].split("\n## ", 1)[0]
+        assert section.count("Calibration: ") == 2, rubric
+    assert "Credit a speaker only for what that speaker said or did" in prefix["text"]
+    assert "is n_a for this" in prefix["text"] and "rep-heavy by design" in prefix["text"]
+    assert "caps the dimension score at its level" in prefix["text"]  # the accuracy gate, stated to the model

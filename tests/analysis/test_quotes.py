@@ -61,3 +61,42 @@ def test_a_quote_across_two_consecutive_turns_of_one_speaker_is_found_in_the_fir
     assert reason == "ok" and located.turn_index == 1 and located.start_ms == 5000
     later, _ = TranscriptIndex(turns).locate("finance checks it by hand", speaker_id="9")
     assert later.turn_index == 2 and later.start_ms == 7000
+
+
+def _turn(speaker_id: str, start: int, *sentences: str) -> dict:
+    return {
+        "speaker_id": speaker_id,
+        "party": "Internal" if speaker_id == "1" else "External",
+        "sentences": [[start + i * 1000, start + i * 1000 + 900, text] for i, text in enumerate(sentences)],
+    }
+
+
+REPEATS = [
+    _turn("1", 0, "Makes sense.", "What's your budget?"),
+    _turn("9", 10_000, "About forty thousand."),
+    _turn("1", 20_000, "Makes sense.", "We can phase the rollout over two quarters for your team."),
+    _turn("9", 30_000, "Good."),
+    _turn("1", 40_000, "Makes sense.", "We can phase the rollout over two quarters for your team."),
+]
+
+
+def test_a_short_quote_said_once_by_the_speaker_is_kept():
+    located, reason = TranscriptIndex(REPEATS).locate("What's your budget?", speaker_id="1")
+    assert reason == "ok" and located.start_ms == 1000 and located.occurrences == 1
+
+
+def test_a_short_quote_said_several_times_pins_no_moment_and_is_dropped():
+    assert TranscriptIndex(REPEATS).locate("makes sense", speaker_id="1") == (None, "ambiguous")
+
+
+def test_a_repeated_quote_is_kept_at_its_only_occurrence_in_the_part_the_model_was_given():
+    located, reason = TranscriptIndex(REPEATS).locate("Makes sense", speaker_id="1", within=(2, 3))
+    assert reason == "ok" and located.turn_index == 2 and located.start_ms == 20_000 and located.occurrences == 3
+
+
+def test_a_long_repeated_quote_is_the_same_statement_kept_at_its_first_occurrence_in_the_part():
+    quote = "We can phase the rollout over two quarters for your team"
+    located, _ = TranscriptIndex(REPEATS).locate(quote, speaker_id="1")
+    assert (located.turn_index, located.occurrences) == (2, 2)
+    located, _ = TranscriptIndex(REPEATS).locate(quote, speaker_id="1", within=(3, 4))
+    assert located.turn_index == 4

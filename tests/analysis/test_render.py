@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis.quotes import TranscriptIndex
+from analysis.quotes import LONG_WORDS, TranscriptIndex
 from analysis.render import Speaker, lines_text, speaker_tags, transcript_render
 from analysis.services.claude_run import windows_for
 from tests.factories.gong import transcript_turns
@@ -61,6 +61,10 @@ def test_every_quote_sampled_from_a_rendered_call_verifies_with_its_speaker_and_
             first = rng.randint(0, len(words) - size)
             quote = " ".join(words[first : first + size])
             located, reason = index.locate(quote, speaker_id=line.speaker_id)
+            if reason == "ambiguous":  # words the speaker said more than once pin no single moment
+                assert index.count(quote, speaker_id=line.speaker_id) > 1 and len(quote.split()) < LONG_WORDS
+                checked += 1
+                continue
             assert reason == "ok", (quote, line.text)
             turn = turns[located.turn_index]
             assert turn["speaker_id"] == line.speaker_id

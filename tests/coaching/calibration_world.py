@@ -53,7 +53,9 @@ def calibrated_week(settings):
         yield server, week
 
 
-def sessions_from_levels(week, *, prompt_version: str, shift: int = 0, call_ids: set[str] | None = None) -> int:
+def sessions_from_levels(
+    week, *, prompt_version: str, shift: int = 0, call_ids: set[str] | None = None, analyzer: str = "offline"
+) -> int:
     """One current session per planted (call, speaker) with scores = planted level + shift (1–5; N/A kept)."""
     calls = {call.id: call for call in Call.objects.filter(id__in=list(week.gold))}
     made = 0
@@ -63,13 +65,13 @@ def sessions_from_levels(week, *, prompt_version: str, shift: int = 0, call_ids:
         call = calls[call_id]
         run = AnalysisRun.objects.create(
             call=call, cache_key=hashlib.sha256(f"{call_id}:{prompt_version}".encode()).hexdigest(),
-            transcript_sha256="t" * 64, knowledge_hash="k" * 64, prompt_version=prompt_version, model="offline",
-            analyzer="offline", status=RunStatus.SUCCEEDED, result={},
+            transcript_sha256="t" * 64, knowledge_hash="k" * 64, prompt_version=prompt_version, model=analyzer,
+            analyzer=analyzer, status=RunStatus.SUCCEEDED, result={},
         )  # fmt: skip
         for speaker_id, label in speakers.items():
             session = CoachingSession.objects.create(
                 call=call, call_started=call.started, run=run, rep_id=label["user_id"], speaker_id=speaker_id,
-                analyzer="offline", is_current=True,
+                analyzer=analyzer, is_current=True,
             )  # fmt: skip
             DimensionScore.objects.bulk_create(
                 DimensionScore(

@@ -126,6 +126,10 @@ def test_team_page_and_leadership_review_show_won_vs_lost(calibrated_week, admin
     assert discovery["clear"] and discovery["text"].startswith("won ")
     assert "Won vs lost deals" in review.report_html and "WON VS LOST DEALS" in review.report_text
     assert any("WON VS LOST" in message.body for message in mail.outbox)
+    from coaching.weekly.render import report_render
+
+    markdown = report_render(metrics=review.metrics, trends=review.trends, skill_gaps=review.skill_gaps, fmt="md")
+    assert "## Won vs lost deals" in markdown and discovery["text"] in markdown
 
 
 def test_criteria_are_read_from_both_stored_shapes():
@@ -144,3 +148,20 @@ def test_criteria_are_read_from_both_stored_shapes():
     ]  # fmt: skip
     assert sorted(_criterion_values(old, names)) == [("impact", "met", 0.0), ("pain", "met", 1.0)]
     assert names[("discovery", "pain")] == "Uncovers the pain"
+
+
+@pytest.mark.django_db
+def test_offline_and_claude_scores_are_never_pooled(calibrated_week, django_user_model):
+    from coaching.models import CoachingSession
+
+    server, week = calibrated_week
+    sessions_from_levels(week, prompt_version="coach-p1")
+    outcomes_settle(server)
+    one_call = next(iter(week.gold))
+    CoachingSession.objects.filter(call_id=one_call).update(is_current=False)
+    sessions_from_levels(week, prompt_version="claude-p1", call_ids={one_call}, analyzer="claude")
+
+    report = outcome_validity_report(viewer=_staff(django_user_model))
+
+    assert report.analyzers == ["claude"]  # Claude's scores when there are any; the baseline is left out
+    assert not report.enough

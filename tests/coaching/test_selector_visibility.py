@@ -95,6 +95,7 @@ AGGREGATES = {
     "common.rep_get_for_viewer",
     "plans.coaching_plan_get",  # built on rep_report
     "needs.reps_needing_coaching",  # over scores_visible
+    "common.scores_for_averages",  # scores_visible, of one analyzer
 }
 # Pure functions over data already selected, or no call data at all.
 NOT_CALL_DATA = {
@@ -118,6 +119,7 @@ NOT_CALL_DATA = {
     "transcript.transcript_view",  # renders turns already read through call_detail
     "plans.report_gaps",  # over a rep_report
     "needs.needs_for_scores",  # over a scores queryset the caller selected through scores_visible
+    "common.scoring_change_week",  # over a sessions queryset the caller selected through sessions_visible
 }
 
 

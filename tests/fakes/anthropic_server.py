@@ -55,6 +55,8 @@ class FakeAnthropic:
         self.fabricate = False
         self.wrong_speaker = False
         self.score_fn = default_score
+        # Optional: (speaker_id, dimension, criterion key, the speaker's lines in this part) -> (status, level).
+        self.criteria_fn = None
         # "short": terse answers; "full": every free-text field at the prompt's length caps (for cost benchmarks).
         self.answer_size = "short"
         self.batch_polls_until_done = 0
@@ -179,8 +181,11 @@ class FakeAnthropic:
             if number == 0 and position == 0 and index == 1 and self.wrong_speaker and customer_lines:
                 quotes = [*quotes[:1], _words(customer_lines[0])]
             status = "n_a" if score is None else "met" if score >= 3 else "missed"
-            evidence = quotes if score is not None else []
-            criteria.append({"key": key, "evidence": evidence, "status": status, "level": score})
+            level = score
+            if self.criteria_fn is not None:  # per-criterion judgements, (status, level)
+                status, level = self.criteria_fn(speaker_id, dimension, key, lines)
+            evidence = quotes if status != "n_a" else []
+            criteria.append({"key": key, "evidence": evidence, "status": status, "level": level})
         rationale = self._prose(25, speaker_id + dimension) if full else f"Observed {len(lines)} turns."
         return {"criteria": criteria, "rationale": rationale}
 

@@ -36,11 +36,20 @@ class Command(BaseCommand):
         source.add_argument(
             "--gong-scorecards", action="store_true", help="managers' Gong scorecards (mapped) as the reference"
         )
+        source.add_argument(
+            "--repeat",
+            type=int,
+            metavar="N",
+            help="test-retest: re-score a sample of analysed calls N times bypassing the result cache",
+        )
+        parser.add_argument("--sample", type=int, default=10, help="calls to re-score with --repeat (most recent)")
         parser.add_argument("--analyzer", choices=["offline", "claude"], help="only scores from this analyzer")
         parser.add_argument("--out", help=f"JSON file to write (default {DEFAULT_OUT}/evaluate_scorer_<source>.json)")
 
     def handle(self, *args, **options) -> None:
         analyzer = options["analyzer"]
+        if options["repeat"] is not None:
+            return self._retest(options["repeat"], options["sample"], options["out"])
         if options["gong_scorecards"]:
             return self._gong_scorecards(analyzer, options["out"])
         if options["gold"]:
@@ -58,10 +67,13 @@ class Command(BaseCommand):
         out = Path(options["out"]) if options["out"] else DEFAULT_OUT / f"evaluate_scorer_{source}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(evaluation.as_dict(), indent=2) + "\n", encoding="utf-8")
-        overall = evaluation.overall.scorer
+        overall = evaluation.overall
         self.stdout.write(
-            f"evaluate_scorer: {source}, analyzer {evaluation.analyzer}: {overall.n} pairs, QWK {_fmt(overall.qwk)} "
-            f"(baseline {_fmt(evaluation.overall.baseline.qwk)}), ±1 {_fmt(overall.within_one)}; "
+            f"evaluate_scorer: {source}, analyzer {evaluation.analyzer}: {overall.scorer.n} pairs, QWK "
+            f"{_fmt(overall.scorer.qwk)} (baseline {_fmt(overall.baseline.qwk)}), "
+            f"±1 {_fmt(overall.scorer.within_one)}; "
+            f"N/A disagreements: scored where the reference says N/A {overall.na_reference_only}, N/A where the "
+            f"reference scored {overall.na_scorer_only} (both N/A {overall.na_both}); "
             f"{unmatched} reference items without scores; JSON: {out}"
         )
 
@@ -111,4 +123,51 @@ class Command(BaseCommand):
             f"evaluate_scorer: gong_scorecards, analyzer {analyzer or 'any'}: {report.references} reference scores, "
             f"{pairs} scored pairs on the current scorer version, {report.unmatched} without AI scores, "
             f"{len(report.unmapped)} questions not mapped; JSON: {path}"
+        )
+
+    def _retest(self, repeats: int, sample: int, out: str | None) -> None:
+        from analysis.services.context import analyzer_current
+        from coaching.retest import retest_sample, scorer_retest
+
+        if repeats < 2 or sample < 1:
+            raise CommandError("--repeat needs N ≥ 2 runs and --sample at least 1 call")
+        analyzer = analyzer_current()
+        calls = retest_sample(analyzer=analyzer, size=sample)
+        if not calls:
+            raise CommandError(f"no analysed calls by the {analyzer} analyzer to re-score")
+        with progress_bar(stream=self.stdout, label="re-scoring", total=len(calls) * repeats) as update:
+            retest = scorer_retest(call_ids=calls, repeats=repeats, analyzer=analyzer, progress=update)
+        console = Console(file=self.stdout, width=140, force_terminal=False)
+        table = Table(title=f"Test-retest: {len(calls)} calls × {repeats} runs (analyzer: {analyzer}, cache bypassed)")
+        for column in (
+            "dimension",
+            "items",
+            "all runs agree",
+            "exact (pairs)",
+            "±1 (pairs)",
+            "QWK run 1 vs 2",
+            "N/A split",
+        ):
+            table.add_column(column, justify="left" if column == "dimension" else "right")
+        for row in retest.dimensions:
+            table.add_row(
+                row.dimension,
+                str(row.items),
+                _fmt(row.all_runs_agree),
+                _fmt(row.pair_exact),
+                _fmt(row.pair_within_one),
+                _fmt(row.qwk_first_two),
+                str(row.na_disagreements),
+            )
+        console.print(table)
+        for error in retest.errors:
+            self.stdout.write(f"  not re-scored: {error}")
+        path = Path(out) if out else DEFAULT_OUT / "evaluate_scorer_retest.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(retest.as_dict(), indent=2) + "\n", encoding="utf-8")
+        agree = [row.all_runs_agree for row in retest.dimensions if row.all_runs_agree is not None]
+        self.stdout.write(
+            f"evaluate_scorer: retest, analyzer {analyzer}: {len(calls)} calls × {repeats} runs, all runs agree on "
+            f"{_fmt(min(agree) if agree else None)}–{_fmt(max(agree) if agree else None)} of items per dimension; "
+            f"{len(retest.errors)} errors; JSON: {path}"
         )

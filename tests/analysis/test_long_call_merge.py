@@ -1,0 +1,80 @@
+"""A long call merged at criterion level scores a behaviour as the whole call would: discovery that happens only
+in part 1 is not dragged down by parts 2 and 3, where it could not happen (fake Messages API, real pipeline)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from analysis.models import AnalysisRun
+from analysis.services import analysis_for_call
+from gong.models import Affiliation
+from gong.simulator import behaviours as b
+from tests.factories.analysis import BUYER_SPEAKER, REP_SPEAKER
+from tests.factories.gong import CallFactory, CallParticipantFactory, TranscriptFactory
+
+pytestmark = pytest.mark.django_db
+
+# What a careful judge says per criterion: discovery is judged where discovery questions were asked; a part
+# without any gave no occasion for it (n_a), as the instructions tell the model.
+DISCOVERY = {
+    "current_state_and_pain": ("met", 4),
+    "impact_and_metrics": ("met", 3),
+    "decision_process": ("missed", 2),
+    "timing_and_urgency": ("n_a", None),
+    "questioning_depth": ("met", 4),
+}
+
+
+def judge(speaker_id, dimension, key, lines):
+    if dimension != "discovery":
+        return ("met", 3)
+    asked = any(phrase in line for line in lines for phrase in b.DISCOVERY_POSITIVE)
+    return DISCOVERY[key] if asked else ("n_a", None)
+
+
+def _call(*, tokens: int):
+    """Discovery questions in the first fifth of the call only; then pitch and objection handling."""
+    rng = random.Random(5)
+    call = CallFactory(call_type="discovery")
+    CallParticipantFactory(call=call, speaker_id=REP_SPEAKER, affiliation=Affiliation.INTERNAL)
+    CallParticipantFactory(call=call, speaker_id=BUYER_SPEAKER, external=True, name="Pat Buyer")
+    lines, total = [], 0
+    while total < tokens:
+        early = total < tokens // 5
+        rep = rng.choice(b.DISCOVERY_POSITIVE) if early else " ".join(rng.sample(b.REP_PITCH, 3))
+        buyer = " ".join(rng.choice(b.CUSTOMER_STORY + b.OBJECTIONS) for _ in range(3))
+        lines += [(REP_SPEAKER, "Internal", rep), (BUYER_SPEAKER, "External", buyer)]
+        total += (len(rep) + len(buyer)) // 4 + 10
+    TranscriptFactory(call=call, lines=lines)
+    return call
+
+
+def _discovery(run: AnalysisRun) -> dict:
+    speaker = run.result["speakers"][0]
+    return next(d for d in speaker["dimensions"] if d["dimension"] == "discovery")
+
+
+def test_discovery_only_in_part_one_scores_the_same_chunked_as_whole(kb, fake_claude, settings):
+    fake_claude.criteria_fn = judge
+    call = _call(tokens=9_000)
+
+    settings.ANALYSIS_CHUNK_TOKENS = 100_000
+    whole = AnalysisRun.objects.get(pk=analysis_for_call(call_id=call.pk).run_id)
+    assert whole.chunk_count == 1
+
+    settings.ANALYSIS_CHUNK_TOKENS = 4_000  # a new cache key: analysed again, in parts
+    parts = AnalysisRun.objects.get(pk=analysis_for_call(call_id=call.pk).run_id)
+    assert parts.pk != whole.pk and parts.chunk_count == 3
+    texts = [r["messages"][0]["content"] for r in fake_claude.requests[1:]]
+    asked = [any(phrase in text for phrase in b.DISCOVERY_POSITIVE) for text in texts]
+    assert asked == [True, False, False]  # discovery could only be judged in part 1
+
+    merged, single = _discovery(parts), _discovery(whole)
+    assert single["score"] == 3  # (25·4 + 25·3 + 20·2 + 20·4) / 90 = 3.3
+    assert merged["score"] == single["score"]
+    assert [(c["key"], c["status"], c["level"]) for c in merged["criteria"]] == [
+        (c["key"], c["status"], c["level"]) for c in single["criteria"]
+    ]
+    assert len(parts.result["speakers"][0]["summary"].split()) <= 41  # ≤ 40 words (+ an ellipsis when cut)
