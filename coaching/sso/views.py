@@ -26,6 +26,17 @@ def _back_to_login(request, message: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("admin:login"))
 
 
+def _guarded(handle, request):
+    """404 while SSO is off; back to the login page with a message when the provider cannot be reached."""
+    if not settings.SSO_ENABLED:
+        raise Http404
+    try:
+        return handle(request)
+    except ApplicationError as exc:
+        logger.warning("sso provider unavailable: %s", exc.message)
+        return _back_to_login(request, "Single sign-on is unavailable right now; try again in a minute.")
+
+
 class SsoAuthenticationRequestView(OIDCAuthenticationRequestView):
     get_settings = staticmethod(oidc_setting)
 
@@ -38,13 +49,7 @@ class SsoAuthenticationRequestView(OIDCAuthenticationRequestView):
         return provider_metadata()["authorization_endpoint"]
 
     def get(self, request):
-        if not settings.SSO_ENABLED:
-            raise Http404
-        try:
-            return super().get(request)
-        except ApplicationError as exc:
-            logger.warning("sso provider unavailable: %s", exc.message)
-            return _back_to_login(request, "Single sign-on is unavailable right now; try again in a minute.")
+        return _guarded(super().get, request)
 
 
 class SsoCallbackView(OIDCAuthenticationCallbackView):
@@ -61,10 +66,4 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         return HttpResponseRedirect(reverse("admin:login"))
 
     def get(self, request):
-        if not settings.SSO_ENABLED:
-            raise Http404
-        try:
-            return super().get(request)
-        except ApplicationError as exc:
-            logger.warning("sso provider unavailable: %s", exc.message)
-            return _back_to_login(request, "Single sign-on is unavailable right now; try again in a minute.")
+        return _guarded(super().get, request)

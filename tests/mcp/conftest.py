@@ -148,12 +148,15 @@ class HttpServer:
         return asyncio.run(_list())
 
 
-@pytest.fixture(scope="module")
-def http_server(world):
+def free_socket() -> socket.socket:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = build_server(auth=ApiTokenVerifier()).http_app(path="/mcp")
+    return sock
+
+
+@contextmanager
+def served(app, sock: socket.socket):
+    """Serve an ASGI app on a bound socket in a thread until the block ends."""
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -161,7 +164,17 @@ def http_server(world):
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert server.started, "MCP HTTP server did not start"
-    yield HttpServer(url=f"http://127.0.0.1:{port}/mcp", server=server)
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def http_server(world):
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    with served(build_server(auth=ApiTokenVerifier()).http_app(path="/mcp"), sock) as server:
+        yield HttpServer(url=f"http://127.0.0.1:{port}/mcp", server=server)

@@ -6,13 +6,10 @@ exactly the user who signed in."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
-import time
 
 import pytest
 import requests
-import uvicorn
 from django.test import override_settings
 from fastmcp import Client
 from fastmcp.client.auth import OAuth
@@ -22,7 +19,7 @@ from core.models import ApiToken
 from core.services import OAUTH_PREFIX, token_create, token_revoke
 from mcp_bridge.auth import _grant_user, remote_auth
 from mcp_bridge.server import build_server
-from tests.mcp.conftest import call_as, committed
+from tests.mcp.conftest import call_as, committed, free_socket, served
 from tests.sso import browse
 
 INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
@@ -46,22 +43,12 @@ class BrowserOAuth(OAuth):
 @pytest.fixture(scope="module")
 def remote(world, oidc_provider):
     oidc_provider.people_add([world.gong[name].email for name in ("ada", "ben", "mia", "zed")])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock = free_socket()
     origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
     with override_settings(**oidc_provider.settings(SSO_ALLOWED_DOMAINS=[DOMAIN], MCP_PUBLIC_URL=origin)):
         app = build_server(auth=remote_auth(client_storage=MemoryStore())).http_app(path="/mcp")
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert server.started, "MCP HTTP server did not start"
-        yield f"{origin}/mcp"
-        server.should_exit = True
-        thread.join(timeout=10)
-    sock.close()
+        with served(app, sock):
+            yield f"{origin}/mcp"
 
 
 async def _signed_in_calls(url: str, email: str, calls: list[tuple[str, dict]]):
