@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.core.management import call_command
@@ -29,6 +30,10 @@ class Command(BaseCommand):
             raise CommandError("--calls must be at least 1 and --timeout positive")
         if not 1 <= options["weeks"] <= 26 or options["history_calls"] < 2:
             raise CommandError("--weeks must be 1–26 and --history-calls at least 2")
+        # The history and the reviews run in this process: their per-call log lines would bury the summary (the
+        # worker's log is in .demo/); warnings and errors still show.
+        for name in ("analysis", "coaching", "gong", "knowledgebase"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         self._heading("Prepare")
         for line in demo_prepare():
             self.stdout.write(f"  {line}")
