@@ -17,7 +17,7 @@ def test_test_settings_run_offline_without_a_key_whatever_the_environment_says()
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "ANALYZER": "claude",
-        "ANTHROPIC_API_KEY": "sk-ant-a-developers-real-key",
+        "ANTHROPIC_API_KEY": "a-developers-key-from-dotenv",
         "ANTHROPIC_BASE_URL": "https://api.anthropic.com",
     }
     done = subprocess.run(
