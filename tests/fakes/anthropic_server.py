@@ -55,7 +55,8 @@ class FakeAnthropic:
         self.fabricate = False
         self.wrong_speaker = False
         self.score_fn = default_score
-        # Optional: (speaker_id, dimension, criterion key, the speaker's lines in this part) -> (status, level).
+        # Optional: (speaker_id, dimension, criterion key, the speaker's lines in this part) -> (status, level),
+        # or (status, level, quotes) to choose the criterion's evidence (verbatim text of those lines).
         self.criteria_fn = None
         # "short": terse answers; "full": every free-text field at the prompt's length caps (for cost benchmarks).
         self.answer_size = "short"
@@ -182,8 +183,9 @@ class FakeAnthropic:
                 quotes = [*quotes[:1], _words(customer_lines[0])]
             status = "n_a" if score is None else "met" if score >= 3 else "missed"
             level = score
-            if self.criteria_fn is not None:  # per-criterion judgements, (status, level)
-                status, level = self.criteria_fn(speaker_id, dimension, key, lines)
+            if self.criteria_fn is not None:  # per-criterion judgements, (status, level[, quotes])
+                status, level, *chosen = self.criteria_fn(speaker_id, dimension, key, lines)
+                quotes = list(chosen[0]) if chosen else quotes
             evidence = quotes if status != "n_a" else []
             criteria.append({"key": key, "evidence": evidence, "status": status, "level": level})
         rationale = self._prose(25, speaker_id + dimension) if full else f"Observed {len(lines)} turns."
