@@ -148,6 +148,7 @@ def test_every_page_writes_dates_durations_shares_and_money_one_way(client, worl
     assert "31:37" in texts["call"], "the call's duration reads m:ss"
     assert percent_display(0.7) in texts["call"] and "1:35" in texts["call"]  # factory stats: 0.7, 95 s
     assert HOUSE_DATE.search(texts["gong.Call list"]), "the stock call list writes dates the house way"
+    assert "31:37" in texts["gong.Call list"] and "1897" not in texts["gong.Call list"]
     if role == "ops":
         assert "70%" in texts["coaching.CoachingSession form"] and "1:35" in texts["coaching.CoachingSession form"]
         ledger = texts["analysis.ApiCall list"]
