@@ -3,7 +3,7 @@
     .venv/bin/python bench/analysis_ratio.py [--keep]
 
 Runs the real pipeline (analysis_for_call, the real `anthropic` SDK over HTTP) against the fake Messages API
-(tests/fakes/anthropic_server.py, which bills prompt caching by Anthropic's rules) in a throwaway database, with the
+(tests/fakes/anthropic_server/, which bills prompt caching by Anthropic's rules) in a throwaway database, with the
 shipped knowledge base, on calls built for this bench (bench/_ratio_calls.py). Writes
 bench/results/analysis_ratio.json. Definitions (the same ⌈chars ÷ 4⌉ estimator on both sides):
 - raw transcript tokens = ⌈characters of the sentence text ÷ 4⌉ (= gong_transcript.token_count);
