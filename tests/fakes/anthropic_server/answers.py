@@ -133,8 +133,9 @@ def _dimension(knobs, speaker_id: str, position: int, index: int, lines: list[st
             quotes = [*quotes[:1], _words(customer_lines[0])]
         status = "n_a" if score is None else "met" if score >= 3 else "missed"
         level = score
-        if knobs.criteria_fn is not None:  # per-criterion judgements, (status, level)
-            status, level = knobs.criteria_fn(speaker_id, dimension, key, lines)
+        if knobs.criteria_fn is not None:  # per-criterion judgements, (status, level[, quotes])
+            status, level, *chosen = knobs.criteria_fn(speaker_id, dimension, key, lines)
+            quotes = list(chosen[0]) if chosen else quotes
         evidence = quotes if status != "n_a" else []
         criteria.append({"key": key, "evidence": evidence, "status": status, "level": level})
     rationale = _prose(25, speaker_id + dimension) if full else f"Observed {len(lines)} turns."

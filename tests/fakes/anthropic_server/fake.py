@@ -21,7 +21,8 @@ class FakeAnthropic:
         self.fabricate = False
         self.wrong_speaker = False
         self.score_fn = default_score
-        # Optional: (speaker_id, dimension, criterion key, the speaker's lines in this part) -> (status, level).
+        # Optional: (speaker_id, dimension, criterion key, the speaker's lines in this part) -> (status, level),
+        # or (status, level, quotes) to choose the criterion's evidence (verbatim text of those lines).
         self.criteria_fn = None
         # "short": terse answers; "full": every free-text field at the prompt's length caps (for cost benchmarks).
         self.answer_size = "short"
