@@ -5,7 +5,7 @@ from analysis.services.batch import BatchPoll, BatchSubmission, batch_poll, batc
 from analysis.services.estimate import Estimate, analysis_estimate
 from analysis.services.ledger import BudgetState, budget_state
 from analysis.services.realtime import AnalysisOutcome
-from analysis.services.rescore import Rescore, dimension_rescore_offline
+from analysis.services.rescore import DraftRubric, Rescore, call_rescore_claude, dimension_rescore_offline
 from analysis.services.retest import analysis_rescore
 from analysis.services.runs import runs_sweep_stale
 
@@ -14,6 +14,7 @@ __all__ = [
     "BatchPoll",
     "BatchSubmission",
     "BudgetState",
+    "DraftRubric",
     "Estimate",
     "Rescore",
     "analysis_estimate",
@@ -23,6 +24,7 @@ __all__ = [
     "batch_poll",
     "batch_submit",
     "budget_state",
+    "call_rescore_claude",
     "dimension_rescore_offline",
     "runs_sweep_stale",
 ]

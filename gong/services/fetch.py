@@ -23,9 +23,12 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from core.models import TombstoneKind
+from core.tombstones import erased_among, erased_skip_note
 from gong.client import GongClient
 from gong.errors import GongAuthError, GongError, GongRateLimited
 from gong.models import Call, CallStatus
+from gong.services.erasure import calls_erase
 from gong.services.fetch_queue import FETCH_LOCK_KEY
 from gong.services.store import BatchOutcome, calls_fail, calls_release, fetch_results_store, skip_reason
 
@@ -55,6 +58,7 @@ class FetchReport:
     waiting: int = 0
     skipped: int = 0
     failed: int = 0
+    erased: int = 0  # claimed calls an erasure tombstoned (removed, never fetched)
     busy: bool = False  # another fetcher held the lock
     windowed: bool = False  # pending calls wait for the batching window (GONG_FETCH_WINDOW_S)
     errors: list[str] = field(default_factory=list)
@@ -64,6 +68,7 @@ class FetchReport:
         self.waiting += outcome.waiting
         self.skipped += outcome.skipped
         self.failed += outcome.failed
+        self.erased += outcome.erased
 
     def summary(self) -> str:
         if self.busy:
@@ -72,7 +77,9 @@ class FetchReport:
             return "calls wait for the batching window (GONG_FETCH_WINDOW_S)"
         return (
             f"claimed={self.claimed} transcribed={self.transcribed} waiting={self.waiting} "
-            f"skipped={self.skipped} failed={self.failed}" + (f" errors={self.errors[:1]}" if self.errors else "")
+            f"skipped={self.skipped} failed={self.failed}"
+            + (f" erased={self.erased}" if self.erased else "")
+            + (f" errors={self.errors[:1]}" if self.errors else "")
         )
 
 
@@ -208,8 +215,10 @@ def _fetch_rounds(report: FetchReport, *, client, worker: str, batch_size: int, 
 
 
 def fetch_batch(*, call_ids: list[str], client: GongClient) -> BatchOutcome:
-    """Fetch and store one claimed batch: Gong requests first (no transaction open), then the writes."""
-    calls = {c.id: c for c in Call.objects.filter(pk__in=call_ids)}
+    """Fetch and store one claimed batch: Gong requests first (no transaction open), then the writes. A claimed
+    call that was erased meanwhile (a webhook racing the erasure) is removed, never requested from Gong."""
+    erased = _erased_remove(call_ids=call_ids)
+    calls = {c.id: c for c in Call.objects.filter(pk__in=call_ids) if c.id not in erased}
     need_extensive = [cid for cid, call in calls.items() if not isinstance(call.metadata.get("parties"), list)]
     records = client.calls_extensive(call_ids=need_extensive) if need_extensive else []
     extensive = {record.data.meta_data.id: record for record in records}
@@ -222,7 +231,16 @@ def fetch_batch(*, call_ids: list[str], client: GongClient) -> BatchOutcome:
         transcripts=transcripts,
     )
     outcome.failed += calls_fail(call_ids=list(unreadable), reasons=unreadable)
+    outcome.erased = len(erased)
     return outcome
+
+
+def _erased_remove(*, call_ids: list[str]) -> set[str]:
+    erased = erased_among(kind=TombstoneKind.CALL, subjects=call_ids)
+    if erased:
+        calls_erase(call_ids=erased)  # the row and its deliveries: what slipped in must not stay
+        erased_skip_note(path="fetch", kind=TombstoneKind.CALL, count=len(erased))
+    return erased
 
 
 def _wants_transcript(call: Call, record) -> bool:
