@@ -3,7 +3,7 @@
     .venv/bin/python bench/analysis_ratio.py [--keep]
 
 Runs the real pipeline (analysis_for_call, the real `anthropic` SDK over HTTP) against the fake Messages API
-(tests/fakes/anthropic_server.py, which bills prompt caching by Anthropic's rules) in a throwaway database, with the
+(tests/fakes/anthropic_server/, which bills prompt caching by Anthropic's rules) in a throwaway database, with the
 shipped knowledge base, on calls built for this bench (bench/_ratio_calls.py). Writes
 bench/results/analysis_ratio.json. Definitions (the same ⌈chars ÷ 4⌉ estimator on both sides):
 - raw transcript tokens = ⌈characters of the sentence text ÷ 4⌉ (= gong_transcript.token_count);
@@ -202,6 +202,18 @@ def batch_short(calls, *, fake, warmup) -> dict:
     return {"calls": len(calls), "input_side_usd_mean": round(statistics.mean(costs), 5)}
 
 
+def composition() -> dict:
+    """The prefix by part (on the 30K call) and the uncached header of a short call (bench/_prefix_parts.py)."""
+    from analysis.services.context import analysis_input_build
+    from bench._prefix_parts import prefix_composition
+    from bench._ratio_calls import sales_call, short_call
+
+    parts = prefix_composition(analysis_input_build(call_id=sales_call(raw_tokens=30_000, seed=11).pk))
+    short = prefix_composition(analysis_input_build(call_id=short_call(seed=0).pk))
+    parts["short_call_uncached_header_tokens"] = short["uncached_header_tokens"]
+    return parts
+
+
 def scenarios(fake) -> dict:
     from django.conf import settings
 
@@ -245,11 +257,19 @@ def scenarios(fake) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--parts", action="store_true", help="only print the prefix composition (writes nothing)")
     args = parser.parse_args()
+    from bench._prefix_parts import composition_table
+
     started = time.monotonic()
     with fake_claude_bench("ratio", keep=args.keep) as fake:
         from django.conf import settings
 
+        parts = composition()
+        print(composition_table(parts))
+        if args.parts:
+            print(json.dumps(parts, indent=1))
+            return
         results = scenarios(fake)
     figures = {
         "call_30k_warm": results["call_30k_warm"]["ratio"],
@@ -273,6 +293,7 @@ def main() -> None:
         "figures": figures,
         "goals": GOALS,
         "pass": {key: figures[key] <= goal for key, goal in GOALS.items()},
+        "prefix_composition": parts,
         **results,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

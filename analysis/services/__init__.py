@@ -1,6 +1,6 @@
 """Analysis writes. Other apps import from here: `from analysis.services import analysis_for_call`."""
 
-from analysis.services.analyze import analysis_for_call
+from analysis.services.analyze import analysis_for_call, analysis_mode_for
 from analysis.services.batch import BatchPoll, BatchSubmission, batch_poll, batch_submit
 from analysis.services.estimate import Estimate, analysis_estimate
 from analysis.services.ledger import BudgetState, budget_state
@@ -19,6 +19,7 @@ __all__ = [
     "Rescore",
     "analysis_estimate",
     "analysis_for_call",
+    "analysis_mode_for",
     "analysis_rescore",
     "batch_poll",
     "batch_submit",

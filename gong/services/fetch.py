@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -132,7 +132,7 @@ def _window_open(*, batch_size: int) -> bool:
     return (timezone.now() - stats["oldest"]).total_seconds() < window_s
 
 
-def _debounce(*, batch_size: int, sleep: Callable[[float], None]) -> None:
+def _debounce(*, batch_size: int, sleep: Callable[[float], None], clock: Callable[[], datetime]) -> None:
     """Wait while webhooks are still arriving, the batch is not full and nobody has waited too long."""
     debounce_s = float(settings.GONG_FETCH_DEBOUNCE_S)
     max_delay_s = float(settings.GONG_FETCH_MAX_DELAY_S)
@@ -143,7 +143,7 @@ def _debounce(*, batch_size: int, sleep: Callable[[float], None]) -> None:
         stats = due.aggregate(n=Count("id"), newest=Max("received_at"), oldest=Min("received_at"))
         if not stats["n"] or stats["n"] >= batch_size or stats["newest"] is None:
             return
-        now = timezone.now()
+        now = clock()
         quiet_for = (now - stats["newest"]).total_seconds()
         waited = (now - stats["oldest"]).total_seconds()
         if quiet_for >= debounce_s or waited >= max_delay_s:
@@ -158,10 +158,12 @@ def calls_fetch_pending(
     debounce: bool = True,
     max_batches: int = MAX_ROUNDS,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], datetime] = timezone.now,
 ) -> FetchReport:
     """Fetch due pending calls from Gong in batches of GONG_FETCH_BATCH_SIZE until none is left (idempotent).
 
-    Returns at once (report.busy) when another fetcher is running: it will see our calls too.
+    Returns at once (report.busy) when another fetcher is running: it will see our calls too. The debounce
+    naps with `sleep` and reads the time from `clock` (injected together in tests, so they run on one time).
     """
     report = FetchReport()
     batch_size = int(settings.GONG_FETCH_BATCH_SIZE)
@@ -178,19 +180,20 @@ def calls_fetch_pending(
                 batch_size=batch_size,
                 max_batches=max_batches,
                 sleep=sleep if debounce else None,
+                clock=clock,
             )
         if report.errors or max_batches < MAX_ROUNDS or not Call.objects.filter(calls_due_filter()).exists():
             break  # nothing slipped in while we held the lock
     return report
 
 
-def _fetch_rounds(report: FetchReport, *, client, worker: str, batch_size: int, max_batches: int, sleep) -> None:
+def _fetch_rounds(report: FetchReport, *, client, worker: str, batch_size: int, max_batches: int, sleep, clock) -> None:
     for _round in range(max_batches):
         if sleep is not None:
             if _window_open(batch_size=batch_size):
                 report.windowed = True
                 return
-            _debounce(batch_size=batch_size, sleep=sleep)
+            _debounce(batch_size=batch_size, sleep=sleep, clock=clock)
         call_ids = calls_claim_for_fetch(worker=worker, limit=batch_size)
         if not call_ids:
             return
