@@ -207,12 +207,14 @@ def batch_short(calls, *, fake, warmup) -> dict:
 def composition() -> dict:
     """The prefix by part (on the 30K call) and the uncached header of a short call (bench/_prefix_parts.py)."""
     from analysis.services.context import analysis_input_build
-    from bench._prefix_parts import prefix_composition
+    from bench._prefix_parts import prefix_composition, prefix_levers
     from bench._ratio_calls import sales_call, short_call
 
-    parts = prefix_composition(analysis_input_build(call_id=sales_call(raw_tokens=30_000, seed=11).pk))
+    inp = analysis_input_build(call_id=sales_call(raw_tokens=30_000, seed=11).pk)
+    parts = prefix_composition(inp)
     short = prefix_composition(analysis_input_build(call_id=short_call(seed=0).pk))
     parts["short_call_uncached_header_tokens"] = short["uncached_header_tokens"]
+    parts["levers_not_applied_tokens"] = prefix_levers(inp)
     return parts
 
 
@@ -261,7 +263,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--parts", action="store_true", help="only print the prefix composition (writes nothing)")
     args = parser.parse_args()
-    from bench._prefix_parts import composition_table
+    from bench._prefix_parts import composition_table, levers_projected
 
     started = time.monotonic()
     with fake_claude_bench("ratio", keep=args.keep) as fake:
@@ -296,6 +298,7 @@ def main() -> None:
         "goals": GOALS,
         "pass": {key: figures[key] <= goal for key, goal in GOALS.items()},
         "prefix_composition": parts,
+        "prefix_levers_projected": levers_projected(parts["levers_not_applied_tokens"], results),
         **results,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
