@@ -182,3 +182,16 @@ def levers_projected(levers: dict, results: dict) -> dict:
             "short_call_warm_usd": round(short - 0.3e-6 * tokens, 5),
         }
     return out
+
+
+def composition() -> dict:
+    """The prefix by part (on the 30K call), the uncached header of a short call and the levers not applied."""
+    from analysis.services.context import analysis_input_build
+    from bench._ratio_calls import sales_call, short_call
+
+    inp = analysis_input_build(call_id=sales_call(raw_tokens=30_000, seed=11).pk)
+    parts = prefix_composition(inp)
+    short = prefix_composition(analysis_input_build(call_id=short_call(seed=0).pk))
+    parts["short_call_uncached_header_tokens"] = short["uncached_header_tokens"]
+    parts["levers_not_applied_tokens"] = prefix_levers(inp)
+    return parts

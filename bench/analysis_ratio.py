@@ -204,20 +204,6 @@ def batch_short(calls, *, fake, warmup) -> dict:
     return {"calls": len(calls), "input_side_usd_mean": round(statistics.mean(costs), 5)}
 
 
-def composition() -> dict:
-    """The prefix by part (on the 30K call) and the uncached header of a short call (bench/_prefix_parts.py)."""
-    from analysis.services.context import analysis_input_build
-    from bench._prefix_parts import prefix_composition, prefix_levers
-    from bench._ratio_calls import sales_call, short_call
-
-    inp = analysis_input_build(call_id=sales_call(raw_tokens=30_000, seed=11).pk)
-    parts = prefix_composition(inp)
-    short = prefix_composition(analysis_input_build(call_id=short_call(seed=0).pk))
-    parts["short_call_uncached_header_tokens"] = short["uncached_header_tokens"]
-    parts["levers_not_applied_tokens"] = prefix_levers(inp)
-    return parts
-
-
 def scenarios(fake) -> dict:
     from django.conf import settings
 
@@ -263,7 +249,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--parts", action="store_true", help="only print the prefix composition (writes nothing)")
     args = parser.parse_args()
-    from bench._prefix_parts import composition_table, levers_projected
+    from bench._prefix_parts import composition, composition_table, levers_projected
 
     started = time.monotonic()
     with fake_claude_bench("ratio", keep=args.keep) as fake:
