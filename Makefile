@@ -69,6 +69,7 @@ bench: $(VENV)/.installed-dev db
 	$(MANAGE) migrate --noinput -v 0
 	@mkdir -p bench/results
 	@for script in $(filter-out bench/_% bench/reliability.py,$(wildcard bench/*.py)); do echo "== $$script"; $(PY) $$script || exit 1; done
+	@echo "== bench/_summary.py (issue 19's five figures -> bench/results/SUMMARY.md)"; $(PY) bench/_summary.py
 
 reliability: $(VENV)/.installed-dev db
 	$(PY) bench/reliability.py $(RELIABILITY_ARGS)

@@ -2,9 +2,12 @@
 
 A behaviour happens somewhere in a call (discovery early, next steps late): averaging chunk scores would drag it
 down in every part where it could not happen. So the merge works on criteria, then recomputes the dimension:
-- per criterion: met in any part → met, at the best level among the parts that met it; otherwise missed in a
-  part that could show it → missed, at the (rounded half up) mean level of those parts; otherwise n_a. A part
-  marks a criterion n_a when it gave no occasion for it (the instructions say so), so absence never votes.
+- per criterion: a part marks a criterion n_a when it gave no occasion for it (the instructions say so), so
+  absence never votes. Met in every part that assessed it → met, at the best level among them; missed in every
+  such part → missed, at their (rounded half up) mean level; met in some and missed in others (a rep who did it
+  well early and badly later) → neither overrides: the mean level of all those parts, met at MET_LEVEL or above,
+  missed below. (Letting any met win threw the misses away and scored chunked calls above the same call judged
+  whole, more so the more parts: bench/chunk_agreement.py.) No part assessed it → n_a.
 - evidence: the parts' quotes that back the merged status (met parts for met, missed parts for missed),
   de-duplicated by (turn, normalized quote) — the overlap shows the same lines to two parts — at most 2.
 - the dimension's score, cap and N/A: computed from the merged criteria by analysis.scoring, as for a whole call.
@@ -22,6 +25,9 @@ from analysis.schemas import CriterionResult, DimensionResult, SpeakerResult
 from analysis.scoring import round_half_up
 
 MAX_EVIDENCE = 2
+# The lowest level that counts as met when parts disagree: the rubrics' "acceptable" anchor, the offline
+# analyzer's threshold too.
+MET_LEVEL = 3
 
 
 def _unique(items, key, limit: int | None = None) -> list:
@@ -38,7 +44,10 @@ def criterion_merge(parts: list[CriterionResult]) -> CriterionResult:
     """One criterion judged in several parts → one judgement (see the module docstring)."""
     met = [p for p in parts if p.status == "met" and p.level is not None]
     missed = [p for p in parts if p.status == "missed" and p.level is not None]
-    if met:
+    if met and missed:
+        level = round_half_up(sum(p.level for p in met + missed) / len(met + missed))
+        status, backing = ("met", met) if level >= MET_LEVEL else ("missed", missed)
+    elif met:
         status, level, backing = "met", max(p.level for p in met), met
     elif missed:
         status, level, backing = "missed", round_half_up(sum(p.level for p in missed) / len(missed)), missed

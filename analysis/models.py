@@ -80,6 +80,8 @@ class ApiPurpose(models.TextChoices):
     TOKEN_COUNT = "token_count", "Token count"
     MCP = "mcp", "On-demand (MCP)"
     RETEST = "retest", "Test-retest re-score (evaluate_scorer --repeat)"
+    # A rubric draft tried on recent calls before publishing (knowledge-base admin); its scores are never stored.
+    RUBRIC_PREVIEW = "rubric_preview", "Rubric draft preview (scores not stored)"
     # Not a request: a result-cache hit, recorded at zero tokens and $0 so hit rates come from the ledger too.
     CACHE_HIT = "cache_hit", "Result-cache hit (no request)"
 

@@ -32,34 +32,31 @@ class _Llm(BaseModel):
 Level = Literal[1, 2, 3, 4, 5]
 
 
+# No field descriptions: they are prompt text sent with every request (four copies of the criterion's, one per
+# dimension), and the instructions (prompts/instructions.md) already say what each field holds and how long it is.
 class LlmCriterion(_Llm):
-    key: str = Field(description="The rubric criterion's key")
-    evidence: list[str] = Field(
-        description="0-2 verbatim quotes of THIS speaker that show it (each long enough to be unique in the call)"
-    )
-    status: Literal["met", "missed", "n_a"] = Field(
-        description="met / missed as the evidence shows; n_a when this call (or part) gave no occasion for it, "
-        "or another speaker covered it"
-    )
-    level: Level | None = Field(description="1-5 from the criterion's anchors; null when n_a")
+    key: str  # the rubric criterion's key
+    evidence: list[str]  # 0-2 verbatim quotes of THIS speaker
+    status: Literal["met", "missed", "n_a"]
+    level: Level | None  # 1-5 from the criterion's anchors; null when n_a
 
 
 class LlmDimension(_Llm):
-    criteria: list[LlmCriterion] = Field(description="Every criterion of this dimension's rubric, once each")
-    rationale: str = Field(description="At most 25 words: what decided the levels")
+    criteria: list[LlmCriterion]  # every criterion of the dimension's rubric, once each
+    rationale: str  # ≤ 25 words
 
 
 class LlmMoment(_Llm):
-    quote: str = Field(description="Verbatim words from the transcript where the moment happens")
-    title: str = Field(description="At most 8 words")
-    why: str = Field(description="At most 20 words: why it mattered")
+    quote: str
+    title: str
+    why: str
     kind: Literal["strength", "miss"]
 
 
 class LlmProductError(_Llm):
-    said: str = Field(description="Verbatim words of the speaker that state the wrong fact")
-    correct: str = Field(description="The correct fact, as the product documents state it")
-    doc_key: str = Field(description="Key of the product document holding the correct fact")
+    said: str  # the speaker's verbatim words stating the wrong fact
+    correct: str  # the fact as the product documents state it
+    doc_key: str  # the document stating it
 
 
 class LlmDimensions(_Llm):
@@ -73,10 +70,10 @@ class LlmSpeaker(_Llm):
     speaker_id: str
     dimensions: LlmDimensions
     product_errors: list[LlmProductError]
-    key_moments: list[LlmMoment] = Field(description="Up to 3, the most important first")
-    strengths: list[str] = Field(description="Up to 3, at most 15 words each")
-    improvements: list[str] = Field(description="Up to 3 concrete actions, at most 20 words each")
-    summary: str = Field(description="At most 40 words")
+    key_moments: list[LlmMoment]
+    strengths: list[str]
+    improvements: list[str]
+    summary: str
 
 
 class LlmAnalysis(_Llm):
@@ -92,9 +89,7 @@ assert list(LlmDimensions.model_fields) == list(DIMENSIONS)
 def _answer_model(criteria: tuple[tuple[str, tuple[str, ...]], ...]) -> type:
     dimensions = {}
     for dimension, keys in criteria:
-        criterion = create_model(
-            f"Criterion_{dimension}", __base__=LlmCriterion, key=(Literal[keys], Field(description="Criterion key"))
-        )
+        criterion = create_model(f"Criterion_{dimension}", __base__=LlmCriterion, key=(Literal[keys], ...))
         dimensions[dimension] = (
             create_model(f"Dimension_{dimension}", __base__=LlmDimension, criteria=(list[criterion], ...)),
             ...,

@@ -79,3 +79,23 @@ def cost_summary(*, start: datetime, end: datetime) -> CostSummary:
         by_purpose=group("purpose"),
         by_model=group("model"),
     )
+
+
+@dataclass(frozen=True)
+class LedgerSpend:
+    requests: int
+    failed: int
+    cost_usd: Decimal  # priced rows only
+    unpriced: int  # successful rows whose model had no price: their cost is unknown, not in cost_usd
+
+
+def ledger_spend(*, purpose: str, call_ids: list[str], since: datetime) -> LedgerSpend:
+    """What the ledger recorded for `purpose` on these calls since `since` (e.g. one rubric preview run)."""
+    rows = ApiCall.objects.filter(created_at__gte=since, purpose=purpose, call_id__in=call_ids)
+    totals = rows.aggregate(
+        requests=Count("id"),
+        failed=Count("id", filter=~Q(status=ApiCallStatus.OK)),
+        unpriced=Count("id", filter=Q(cost_usd__isnull=True, status=ApiCallStatus.OK)),
+        cost=Sum("cost_usd"),
+    )
+    return LedgerSpend(totals["requests"], totals["failed"], totals["cost"] or Decimal("0"), totals["unpriced"])

@@ -102,3 +102,37 @@ def short_call(*, seed: int):
         lines.append((speaker_id, party, _sentences(rng, pools, rng.randint(1, 2))))
     TranscriptFactory(call=call, lines=lines)
     return call
+
+
+def phased_call(*, raw_tokens: int, seed: int, phases: list[tuple[float, dict, tuple]], title: str = "Long call"):
+    """An AE and an SE with two buyers, in phases: `(until, {rep pool: rate}, buyer pools)` — up to `until` (a
+    fraction of `raw_tokens`) each rep sentence comes from a behaviour pool with that pool's rate, otherwise from
+    demo filler; so a behaviour is seen only in the parts of the call where its phase puts it."""
+    rng = random.Random(seed)
+    call = CallFactory(call_type="discovery", duration_s=3 * 3600, title=title)
+    people = _people(
+        call,
+        internal=[
+            (f"67{seed:03d}0001", "Senior Account Executive", "AE"),
+            (f"67{seed:03d}0002", "Solutions Engineer", "SE"),
+        ],
+        external=[(f"68{seed:03d}0001", "VP Revenue Operations"), (f"68{seed:03d}0002", "Data Lead")],
+    )
+    filler = (b.REP_PITCH, sim.REP_DEMO, sim.SE_TECH)
+    lines: list[tuple[str, str, str]] = []
+    total = 0
+    while total < raw_tokens:
+        rates, buyer_pools = next(((r, p) for until, r, p in phases if total < until * raw_tokens), phases[-1][1:])
+        speaker_id, party = people[len(lines) % 2 * 2 + rng.randint(0, 1)]
+        if party == "Internal":
+            sentences = []
+            for _ in range(rng.randint(2, 5)):
+                pool = next((pool for pool, rate in rates.items() if rng.random() < rate), None)
+                sentences.append(rng.choice(pool) if pool else rng.choice(rng.choice(filler)))
+            text = " ".join(sentences)
+        else:
+            text = _sentences(rng, buyer_pools, rng.randint(1, 4))
+        lines.append((speaker_id, party, text))
+        total += math.ceil((len(text) + 1) / 4)
+    TranscriptFactory(call=call, lines=lines)
+    return call

@@ -3,7 +3,7 @@
     .venv/bin/python bench/analysis_cost.py [--keep]
 
 Runs the real pipeline (analysis_for_call, the real `anthropic` SDK over HTTP) against the fake Messages API
-(tests/fakes/anthropic_server.py) in a throwaway database `<database>_bench_analysis` (dropped and re-created),
+(tests/fakes/anthropic_server/) in a throwaway database `<database>_bench_analysis` (dropped and re-created),
 with the shipped knowledge base. Writes bench/results/analysis_cost.json. Measured, in one run:
 - billed input ÷ RAW transcript tokens (⌈sentence characters ÷ 4⌉, gong_transcript.token_count), for a ~30K- and
   a ~160K-token call (targets ≤ 1.10 / ≤ 1.35; bench/analysis_ratio.py has the warm/cold figures of issue 19).
@@ -208,7 +208,7 @@ def main() -> None:
         raw = gong_json_tokens(small.pk, small.transcript.turns)
         results = {
             "method": {
-                "server": "tests/fakes/anthropic_server.py over real HTTP with the anthropic SDK",
+                "server": "tests/fakes/anthropic_server over real HTTP with the anthropic SDK",
                 "token_counts": "⌈chars ÷ 4⌉ estimator (fake server and code agree); not Anthropic's tokenizer",
                 "output": "fake answers at the prompt's length caps (answer_size=full), not a real model",
                 "billed_input_equivalent": "input + 1.25 × cache writes (5m) + 0.1 × cache reads",

@@ -1,9 +1,9 @@
 """Bench: what Claude bills for a call's input, divided by the RAW transcript, warm and cold prompt cache.
 
-    .venv/bin/python bench/analysis_ratio.py [--keep]
+    .venv/bin/python bench/analysis_ratio.py [--keep] [--parts]
 
 Runs the real pipeline (analysis_for_call, the real `anthropic` SDK over HTTP) against the fake Messages API
-(tests/fakes/anthropic_server.py, which bills prompt caching by Anthropic's rules) in a throwaway database, with the
+(tests/fakes/anthropic_server/, which bills prompt caching by Anthropic's rules) in a throwaway database, with the
 shipped knowledge base, on calls built for this bench (bench/_ratio_calls.py). Writes
 bench/results/analysis_ratio.json. Definitions (the same ⌈chars ÷ 4⌉ estimator on both sides):
 - raw transcript tokens = ⌈characters of the sentence text ÷ 4⌉ (= gong_transcript.token_count);
@@ -17,6 +17,8 @@ bench/results/analysis_ratio.json. Definitions (the same ⌈chars ÷ 4⌉ estima
 - short call $ = input-side dollars per call at Sonnet 4.5 list prices ($3/MTok input; 5m writes $3.75, 1h
   writes $6, reads $0.30): (input + cache writes + cache reads), the mean over the short calls.
 Output tokens are reported, but the fake's answers are not a model's, so their size is no target.
+The prompt prefix by part (bench/_prefix_parts.py) is printed first and stored as `prefix_composition`;
+`--parts` prints only that (nothing is written).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import os
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,12 +43,44 @@ SHORT_CALLS = 6
 GOALS = {"call_30k_warm": 1.05, "call_30k_cold": 1.30, "workshop_warm": 1.10, "short_call_warm_usd": 0.003}
 
 
-def _bench_db() -> str:
+def _bench_db(suffix: str = "ratio") -> str:
     """Named after the configured database, so helpers sharing a server do not drop each other's bench."""
     from config.env import database_url, parse_database_url
 
     name = parse_database_url(os.environ.get("DATABASE_URL") or database_url())["NAME"]
-    return f"{name}_bench_ratio"[:60]
+    return f"{name}_bench_{suffix}"[:60]
+
+
+@contextmanager
+def fake_claude_bench(suffix: str, *, keep: bool = False):
+    """A throwaway database `<database>_bench_<suffix>` (migrated, the shipped knowledge base seeded) and the fake
+    Messages API answering at full length, with ANALYZER=claude pointed at it, priced as Sonnet 4.5, no monthly
+    budget; yields the fake. The database is dropped afterwards unless `keep`."""
+    name = _bench_db(suffix)
+    bench_database_create(name)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tests.factories.analysis import knowledge_seed
+    from tests.fakes.anthropic_server import FakeAnthropic
+
+    knowledge_seed()
+    fake = FakeAnthropic().start()
+    fake.answer_size = "full"
+    settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.ANALYZER = "bench", fake.url, "claude"
+    settings.CLAUDE_MODEL = SONNET_45
+    settings.ANALYSIS_MONTHLY_BUDGET_USD = 0.0
+    settings.CLAUDE_PROMPT_CACHE_TTL = "auto"
+    try:
+        yield fake
+    finally:
+        fake.stop()
+        if not keep:
+            bench_database_drop(name)
 
 
 def _usage(rows):
@@ -82,6 +117,7 @@ def measure(call, *, cold: bool, fake) -> dict:
     raw = call.transcript.token_count
     input_side = cost_usd(model=SONNET_45, usage=replace(usage, output_tokens=0))
     return {
+        "run_id": outcome.run_id,
         "raw_transcript_tokens": raw,
         "requests": len(rows),
         "cache_ttl": sorted({row.cache_ttl for row in rows}),
@@ -168,6 +204,18 @@ def batch_short(calls, *, fake, warmup) -> dict:
     return {"calls": len(calls), "input_side_usd_mean": round(statistics.mean(costs), 5)}
 
 
+def composition() -> dict:
+    """The prefix by part (on the 30K call) and the uncached header of a short call (bench/_prefix_parts.py)."""
+    from analysis.services.context import analysis_input_build
+    from bench._prefix_parts import prefix_composition
+    from bench._ratio_calls import sales_call, short_call
+
+    parts = prefix_composition(analysis_input_build(call_id=sales_call(raw_tokens=30_000, seed=11).pk))
+    short = prefix_composition(analysis_input_build(call_id=short_call(seed=0).pk))
+    parts["short_call_uncached_header_tokens"] = short["uncached_header_tokens"]
+    return parts
+
+
 def scenarios(fake) -> dict:
     from django.conf import settings
 
@@ -211,33 +259,20 @@ def scenarios(fake) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--parts", action="store_true", help="only print the prefix composition (writes nothing)")
     args = parser.parse_args()
-    name = _bench_db()
-    bench_database_create(name)
-    import django
+    from bench._prefix_parts import composition_table
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from tests.factories.analysis import knowledge_seed
-    from tests.fakes.anthropic_server import FakeAnthropic
-
-    knowledge_seed()
-    fake = FakeAnthropic().start()
-    fake.answer_size = "full"
-    settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.ANALYZER = "bench", fake.url, "claude"
-    settings.CLAUDE_MODEL = SONNET_45
-    settings.ANALYSIS_MONTHLY_BUDGET_USD = 0.0
-    settings.CLAUDE_PROMPT_CACHE_TTL = "auto"
     started = time.monotonic()
-    try:
+    with fake_claude_bench("ratio", keep=args.keep) as fake:
+        from django.conf import settings
+
+        parts = composition()
+        print(composition_table(parts))
+        if args.parts:
+            print(json.dumps(parts, indent=1))
+            return
         results = scenarios(fake)
-    finally:
-        fake.stop()
-        if not args.keep:
-            bench_database_drop(name)
     figures = {
         "call_30k_warm": results["call_30k_warm"]["ratio"],
         "call_30k_cold": results["call_30k_cold_5m"]["ratio"],
@@ -260,6 +295,7 @@ def main() -> None:
         "figures": figures,
         "goals": GOALS,
         "pass": {key: figures[key] <= goal for key, goal in GOALS.items()},
+        "prefix_composition": parts,
         **results,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -1,26 +1,89 @@
-"""The rubric draft preview page (knowledge-base admin → a draft → "Preview on recent calls")."""
+"""The rubric draft preview page (knowledge-base admin → a draft → "Preview on recent calls"): the offline
+re-score of recent calls ($0), and on request the same with Claude — choose calls, see the estimate, run, see how
+scores would move and what it cost. The Claude outcome is kept in the editor's session (never stored as scores),
+so reloading the result page does not spend again."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
 
 from coaching.services.rubric_preview import rubric_draft_rescore
-from core.errors import NotFound
+from coaching.services.rubric_preview_claude import (
+    CLAUDE_DEFAULT,
+    CLAUDE_MAX,
+    claude_unavailable,
+    preview_calls,
+    rubric_preview_claude_plan,
+    rubric_preview_claude_run,
+)
+from core.errors import ApplicationError, NotFound
+from knowledgebase.selectors import rubric_version_get
 
 
-def rubric_draft_rescore_page(request: HttpRequest, admin_site, version_id: int) -> TemplateResponse:
+def _session_key(version_id: int) -> str:
+    return f"rubric_preview_claude:{version_id}"
+
+
+def _score_ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()][: CLAUDE_MAX + 1]
+
+
+def _run(request: HttpRequest, version_id: int) -> HttpResponse:
+    ids = _score_ids(request.POST.getlist("score"))
+    try:
+        result = rubric_preview_claude_run(version_id=version_id, score_ids=ids)
+    except ApplicationError as exc:
+        messages.error(request, f"Not run: {exc.message}")
+        return HttpResponseRedirect(f"{request.path}?{urlencode({'claude': 'estimate', 'score': ids}, doseq=True)}")
+    request.session[_session_key(version_id)] = result
+    return HttpResponseRedirect(f"{request.path}?claude=result")
+
+
+def _result(request: HttpRequest, version_id: int) -> dict | None:
+    result = request.session.get(_session_key(version_id))
+    if not result:
+        return None
+    for row in result["calls"]:
+        row["started_at"] = parse_datetime(row["started"])
+        for item in row["dimensions"]:
+            now, draft = item["now"], item["draft"]
+            item["change"] = None if now is None or draft is None else draft - now
+    result["ran"] = parse_datetime(result["ran_at"])
+    result["moved"] = sum(1 for row in result["calls"] for item in row["dimensions"] if item["change"])
+    return result
+
+
+def rubric_draft_rescore_page(request: HttpRequest, admin_site, version_id: int) -> HttpResponse:
     """settings.KB_RUBRIC_PREVIEW_VIEW: the knowledge-base admin checks the permission and calls this."""
     try:
-        preview = rubric_draft_rescore(version_id=version_id)
+        if request.method == "POST":
+            return _run(request, version_id)
+        version = rubric_version_get(version_id=version_id)
+        mode = request.GET.get("claude", "")
+        context = {"mode": mode, "version": version, "unavailable": claude_unavailable()}
+        if mode == "estimate":
+            context["plan"] = rubric_preview_claude_plan(
+                version_id=version_id, score_ids=_score_ids(request.GET.getlist("score"))
+            )
+        elif mode == "result":
+            context["result"] = _result(request, version_id)
+        else:
+            context["preview"] = rubric_draft_rescore(version_id=version_id)
+            context["choices"] = preview_calls(version_id=version_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    context = {
-        **admin_site.each_context(request),
-        "title": f"Preview: {preview.version.rubric.name} v{preview.version.number} on recent calls",
-        "preview": preview,
-        "version_url": reverse("admin:knowledgebase_rubricversion_change", args=[version_id]),
-        "form_url": reverse("admin:knowledgebase_rubricversion_form", args=[version_id]),
-    }
+    context.update(
+        admin_site.each_context(request),
+        title=f"Preview: {version.rubric.name} v{version.number} on recent calls",
+        claude_default=CLAUDE_DEFAULT,
+        claude_max=CLAUDE_MAX,
+        page_url=request.path,
+        version_url=reverse("admin:knowledgebase_rubricversion_change", args=[version_id]),
+        form_url=reverse("admin:knowledgebase_rubricversion_form", args=[version_id]),
+    )
     return TemplateResponse(request, "admin/knowledgebase/rubric_rescore.html", context)

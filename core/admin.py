@@ -29,7 +29,7 @@ class OnceMarkerAdmin(ReadOnlyModelAdmin):
 class ErasureRecordAdmin(ReadOnlyModelAdmin):
     """The audit of erasures (`manage.py erase`, the admin's erase actions): who, when, what kind, counts."""
 
-    list_display = ["created_at", "kind", "actor", "via", "counts"]
-    list_filter = ["kind", "via"]
+    list_display = ["created_at", "kind", "action", "actor", "via", "counts"]
+    list_filter = ["kind", "action", "via"]
     search_fields = ["actor", "subject_digest"]
     date_hierarchy = "created_at"

@@ -49,6 +49,12 @@ CLAUDE_REQUESTS = Counter(
     ["purpose", "status"],
 )
 
+ERASED_SKIPPED = Counter(
+    "callcoach_erased_skipped_total",
+    "Gong records not stored because their subject was erased (an erasure tombstone), by ingest path and kind.",
+    ["path", "kind"],
+)
+
 
 def process_registry() -> CollectorRegistry:
     """Every process's counters and histograms: merged from PROMETHEUS_MULTIPROC_DIR when it is set (what

@@ -68,12 +68,19 @@ class ErasureKind(models.TextChoices):
     PERSON = "person", "One person (by email)"
 
 
+class ErasureAction(models.TextChoices):
+    ERASE = "erase", "Erased"
+    LIFT = "lift", "Tombstone lifted"
+
+
 class ErasureRecord(models.Model):
-    """The audit row of one erasure (coaching.services.erasure): who, when, what kind, how many rows — never the
-    erased content. `subject_digest` is an HMAC of the call id or the lower-cased email keyed with SECRET_KEY:
-    it answers "was this one erased?" for someone who already knows the subject, and tells nobody else anything."""
+    """The audit row of one erasure (coaching.services.erasure), or of lifting one: who, when, what kind, how many
+    rows — never the erased content. `subject_digest` is an HMAC of the call id or the lower-cased email keyed with
+    SECRET_KEY: it answers "was this one erased?" for someone who already knows the subject, and tells nobody else
+    anything."""
 
     kind = models.CharField(max_length=10, choices=ErasureKind.choices)
+    action = models.CharField(max_length=10, choices=ErasureAction.choices, default=ErasureAction.ERASE)
     subject_digest = models.CharField(max_length=64, db_index=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -88,4 +95,35 @@ class ErasureRecord(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} erased {self.created_at:%Y-%m-%d %H:%M} by {self.actor}"
+        verb = "erased" if self.action == ErasureAction.ERASE else "un-erased (tombstone lifted)"
+        return f"{self.get_kind_display()} {verb} {self.created_at:%Y-%m-%d %H:%M} by {self.actor}"
+
+
+class TombstoneKind(models.TextChoices):
+    CALL = "call", "Gong call id"
+    PERSON = "person", "Email"
+    GONG_USER = "gong_user", "Gong user id"
+
+
+class ErasureTombstone(models.Model):
+    """What an erasure leaves behind so that it sticks: the keyed digest (core.tombstones) of an erased call id,
+    email or Gong user id. Every Gong ingest path (webhook, fetch, poll, users and scorecards sync) looks incoming
+    ids up here and stores nothing that matches. Deleted only by `manage.py erase --lift`."""
+
+    kind = models.CharField(max_length=10, choices=TombstoneKind.choices)
+    subject_digest = models.CharField(max_length=64, unique=True)
+    record = models.ForeignKey(
+        ErasureRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="tombstones"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "core_erasure_tombstone"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject_digest__regex=r"^[0-9a-f]{64}$"), name="core_erasure_tombstone_digest_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} tombstone {self.subject_digest[:12]}…"

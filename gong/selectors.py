@@ -29,6 +29,11 @@ def transcript_get(*, call_id: str) -> Transcript:
     return transcript
 
 
+def transcript_token_count(*, call_id: str) -> int | None:
+    """The transcript's raw token count (⌈sentence characters ÷ 4⌉) in one narrow query; None without one."""
+    return Transcript.objects.filter(call_id=call_id).values_list("token_count", flat=True).first()
+
+
 def call_participants(*, call_id: str) -> list[CallParticipant]:
     """Every party of a call with its linked Gong user, internal people first."""
     participants = CallParticipant.objects.select_related("user").filter(call_id=call_id)

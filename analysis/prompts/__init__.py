@@ -71,44 +71,48 @@ def prompt_version() -> str:
     return _version(instructions(), schema_digest(), module_digest(VERSIONED_MODULES))
 
 
-SPEAKERS_HEADER = "Score these speakers (speaker_id: name, role, title):"
+SPEAKERS_HEADER = "Score these speakers (speaker_id: name, role):"
 TRANSCRIPT_HEADER = "Transcript:"
 
 
 def _indicators(sign: str, indicators: list[dict]) -> list[str]:
+    """One line per sign: `+ text (e.g. "keyword"); text [stat question_count ≥11]`."""
     out = []
     for indicator in indicators:
         keywords = indicator.get("keywords") or []
-        examples = f' e.g. "{keywords[0]}"' if keywords else ""
+        examples = f' (e.g. "{keywords[0]}")' if keywords else ""
         stat = ""
         if indicator.get("stat"):
             bounds = [
-                f"≥{indicator['stat_min']}" if indicator.get("stat_min") is not None else "",
-                f"≤{indicator['stat_max']}" if indicator.get("stat_max") is not None else "",
+                f"≥{indicator['stat_min']:g}" if indicator.get("stat_min") is not None else "",
+                f"≤{indicator['stat_max']:g}" if indicator.get("stat_max") is not None else "",
             ]
             stat = f" [stat {indicator['stat']} {' '.join(b for b in bounds if b)}]"
-        out.append(f"    {sign} {indicator['text']}{examples}{stat}")
-    return out
+        out.append(f"{indicator['text']}{examples}{stat}")
+    return [f"  {sign} " + "; ".join(out)] if out else []
 
 
 def rubric_text(rubric) -> str:
-    """A rubric version as compact text (not JSON: fewer tokens, same content), with its calibration examples."""
+    """A rubric version as compact text (not YAML/JSON: fewer tokens, same content): per criterion its description,
+    observable indicators and 1–5 anchors, then the N/A rule, the error cap and the calibration examples. Weights
+    and the version number are left out: the model judges criteria one by one, the score is computed from them."""
     content = rubric.content
-    lines = [f"## {rubric.dimension}: {rubric.name} (rubric version {rubric.number})"]
+    lines = [f"## {rubric.dimension}: {rubric.name}"]
     for criterion in content.get("criteria", []):
-        gate = "; caps the dimension score at its level" if criterion.get("caps_score") else ""
-        lines.append(f"- {criterion['key']} (weight {criterion['weight']}{gate}): {criterion['description']}")
+        gate = " (caps the dimension score at its level)" if criterion.get("caps_score") else ""
+        lines.append(f"- {criterion['key']}{gate}: {criterion['description']}")
         lines += _indicators("+", criterion.get("positive_indicators", []))
         lines += _indicators("-", criterion.get("negative_indicators", []))
         anchors = criterion.get("anchors", {})
-        lines.append("    anchors: " + " | ".join(f"{level}: {anchors[level]}" for level in sorted(anchors)))
+        if anchors:
+            lines.append("  anchors: " + " | ".join(f"{level}: {anchors[level]}" for level in sorted(anchors)))
     if content.get("na_rule"):
         lines.append(f"N/A rule: {content['na_rule']}")
     if content.get("error_cap"):
         lines.append(f"A verified product error caps this dimension at {content['error_cap']}.")
     for example in content.get("examples") or []:
-        quoted = f'"{example["excerpt"]}"'
-        lines.append(f"Calibration: {quoted} → {example['criterion']} level {example['level']}: {example['why']}")
+        judged = f"{example['criterion']} level {example['level']}"
+        lines.append(f"Calibration: {example['excerpt']} → {judged}: {example['why']}")
     return "\n".join(lines)
 
 
@@ -123,15 +127,28 @@ def system_blocks(*, snapshot, documents, ttl: str) -> list[dict]:
     return blocks
 
 
+CALL_WIDE_STATS = ("duration_s", "interactivity", "longest_customer_story_s")  # the same for every speaker
+STAT_KEYS = ("talk_ratio", "longest_monologue_s", "patience_s", "question_count", "talk_time_s")
+
+
+def _stats_line(values: dict, keys) -> str:
+    return ", ".join(f"{key} {values[key]}" for key in keys if values.get(key) is not None)
+
+
 def user_text(*, call, speakers: list, stats: dict, transcript: str, part: tuple[int, int] | None) -> str:
-    """The per-call message. `part` = (n, of) when this is one chunk of a longer call."""
+    """The per-call message (not cached, so kept short: titles are in the transcript's speaker legend, call-wide
+    stats are said once). `part` = (n, of) when this is one chunk of a longer call."""
+    call_wide = stats.get("call") or (stats.get(speakers[0].speaker_id, {}) if speakers else {})
     header = [
         f"Call: {call.title or call.id} ({call.call_type or 'call'}, account {call.account_name or 'unknown'})",
-        f"Dimensions: {', '.join(DIMENSIONS)}",
         SPEAKERS_HEADER,
-        *(f"- {s.speaker_id}: {s.name}, {s.role or 'Rep'}, {s.title or '-'}" for s in speakers),
-        "Interaction stats (computed from timestamps, whole call): "
-        + json.dumps({s.speaker_id: stats.get(s.speaker_id, {}) for s in speakers}, separators=(",", ":")),
+        *(f"- {s.speaker_id}: {s.name}, {s.role or 'Rep'}" for s in speakers),
+        f"Interaction stats (from timestamps; whole call: {_stats_line(call_wide, CALL_WIDE_STATS)}):",
+        *(
+            f"{s.speaker_id}: {_stats_line(stats.get(s.speaker_id, {}), STAT_KEYS)}"
+            for s in speakers
+            if stats.get(s.speaker_id)
+        ),
     ]
     if part is not None:
         header.append(f"This is part {part[0]} of {part[1]} of the call (parts overlap by about 20%).")

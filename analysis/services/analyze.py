@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from analysis.models import Analyzer, ApiPurpose, RunMode
 from analysis.services.batch import batch_submit
+from analysis.services.context import analyzer_current
 from analysis.services.realtime import AnalysisOutcome, analysis_execute, analysis_prepare
+from gong.selectors import transcript_token_count
+
+
+def analysis_mode_for(*, call_id: str) -> str:
+    """The short-call policy: batch when ANALYSIS_BATCH_BELOW_TOKENS is on, Claude analyses, and the call's raw
+    transcript is below it (the fixed prompt prefix is most of such a call's input cost); realtime otherwise."""
+    threshold = settings.ANALYSIS_BATCH_BELOW_TOKENS
+    if threshold <= 0 or analyzer_current() != Analyzer.CLAUDE:
+        return RunMode.REALTIME
+    tokens = transcript_token_count(call_id=call_id)
+    return RunMode.BATCH if tokens is not None and tokens < threshold else RunMode.REALTIME
 
 
 def analysis_for_call(

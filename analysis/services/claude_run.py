@@ -49,6 +49,10 @@ class ClaudeOutcome:
     error: str = ""
 
 
+# Purposes whose every request — chunks and repairs too — keeps the purpose, so the ledger shows them apart.
+KEEP_PURPOSE = frozenset({ApiPurpose.RUBRIC_PREVIEW})
+
+
 class AnswerInvalid(Exception):
     pass
 
@@ -199,7 +203,8 @@ def answer_with_repair(
                 {"role": "user", "content": prompts.repair_text(error=str(exc))},
             ],
         }
-        second = _send(repair, inp=inp, run_id=run_id, purpose=ApiPurpose.REPAIR, spend=spend)
+        repair_purpose = purpose if purpose in KEEP_PURPOSE else ApiPurpose.REPAIR
+        second = _send(repair, inp=inp, run_id=run_id, purpose=repair_purpose, spend=spend)
         try:
             return answer_parse(second, speaker_ids=speaker_ids, model=model)
         except AnswerInvalid as again:
@@ -249,7 +254,7 @@ def claude_analyze(*, inp, run_id: int | None, purpose: str = ApiPurpose.CALL_AN
     try:
         windows, transcript_tokens = windows_for(inp, count_with_api=True, run_id=run_id)
         requests = requests_for(inp, windows)
-        chunk_purpose = purpose if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS
+        chunk_purpose = purpose if len(requests) == 1 or purpose in KEEP_PURPOSE else ApiPurpose.CHUNK_ANALYSIS
         answers = [answer_with_repair(r, inp=inp, run_id=run_id, purpose=chunk_purpose, spend=spend) for r in requests]
         result = result_build(inp, answers, windows=windows)
         error = ""

@@ -12,6 +12,7 @@ from analysis.models import AnalysisRun, Analyzer, RunStatus
 from analysis.pricing import TokenUsage, cost_usd
 from analysis.services.claude_run import requests_for, windows_for
 from analysis.services.context import analysis_input_build
+from analysis.services.rescore import DraftRubric, input_with_draft
 from analysis.tokens import token_estimate
 from core.errors import NotFound
 
@@ -44,16 +45,20 @@ def _request_tokens(body: dict, *, use_api: bool) -> tuple[int, int]:
     return system, message
 
 
-def analysis_estimate(*, call_ids: list[str]) -> Estimate:
+def analysis_estimate(
+    *, call_ids: list[str], analyzer: str | None = None, fresh: bool = False, draft: DraftRubric | None = None
+) -> Estimate:
     """What analysing these calls would cost now: cache hits are free; the system prefix is assumed written to
-    the prompt cache once and read by every later request (5-minute TTL, back-to-back requests)."""
+    the prompt cache once and read by every later request (5-minute TTL, back-to-back requests).
+    `analyzer` overrides settings.ANALYZER; `fresh` prices every call (no result-cache hits: a re-score);
+    `draft` puts a rubric draft in the prompt (the rubric preview)."""
     estimate = Estimate()
-    use_api = bool(settings.ANTHROPIC_API_KEY) and settings.ANALYZER != "offline"
+    use_api = bool(settings.ANTHROPIC_API_KEY) and (analyzer or settings.ANALYZER) != "offline"
     estimate.method = "count_tokens" if use_api else "estimate"
     prefix_written = False
     for call_id in call_ids:
         try:
-            inp = analysis_input_build(call_id=call_id)
+            inp = analysis_input_build(call_id=call_id, analyzer=analyzer)
         except NotFound:
             estimate.skipped += 1
             continue
@@ -61,7 +66,9 @@ def analysis_estimate(*, call_ids: list[str]) -> Estimate:
         if inp.error:
             estimate.skipped += 1
             continue
-        if AnalysisRun.objects.filter(cache_key=inp.cache_key, status=RunStatus.SUCCEEDED).exists():
+        if draft is not None:
+            inp = input_with_draft(inp, draft)
+        if not fresh and AnalysisRun.objects.filter(cache_key=inp.cache_key, status=RunStatus.SUCCEEDED).exists():
             estimate.cache_hits += 1
             continue
         if inp.analyzer == Analyzer.OFFLINE:

@@ -13,7 +13,7 @@ from coaching import metrics
 from coaching.access import Viewer
 from coaching.models import DimensionScore
 from coaching.selectors.calls import call_get_for_viewer
-from coaching.selectors.common import sessions_visible
+from coaching.selectors.common import scores_for_averages, sessions_visible
 from knowledgebase.selectors import document_list, kb_search
 
 PRODUCT_KNOWLEDGE = "product_knowledge"
@@ -25,7 +25,8 @@ class ProductKnowledgeReview:
     sessions: int  # reviewed: the most recent MAX_REVIEW_SESSIONS of the scope at most
     sessions_in_scope: int  # all of the scope's sessions (more than `sessions` when the cap cut it)
     offline_sessions: int
-    mean_score: float | None
+    mean_score: float | None  # over one analyzer's scores only (`mean_analyzer`), as every portal mean
+    mean_analyzer: str | None
     statements: list[dict]  # product statements quoted as evidence, lowest score first
     errors: list[dict]  # wrong statements with the correct fact and its document
     docs: list[dict]  # documents to study, most needed first
@@ -49,6 +50,12 @@ def _review_sessions(viewer: Viewer, call_id, rep_id, start, end):
     return rows[:MAX_REVIEW_SESSIONS], total
 
 
+def _averaged_analyzer(viewer: Viewer) -> str | None:
+    """The analyzer whose scores the portal averages for this viewer — Claude's when there are any, else the
+    offline baseline's (scores_for_averages' rule) — or None when the viewer sees no score at all."""
+    return next(iter(scores_for_averages(viewer=viewer).values_list("session__analyzer", flat=True)[:1]), None)
+
+
 def _study_more(statements: list[dict], known: set[str]) -> list[dict]:
     words = {w.strip(".,?!\"'").lower() for s in statements if (s["score"] or 5) <= 2 for w in s["quote"].split()}
     words = sorted(w for w in words if len(w) >= 5 and w.isalpha())[:12]
@@ -67,11 +74,13 @@ def product_knowledge_review(
     and the document it comes from, and the documents to study — for one call or a rep over a period."""
     sessions, total = _review_sessions(viewer, call_id, rep_id, start, end)
     titles = dict(document_list().values_list("key", "title"))
+    analyzer = _averaged_analyzer(viewer) if sessions else None
     statements, errors, scores = [], [], []
     for session in sessions:
         call, date = session.call, session.call_started.date().isoformat()
         for score in session.scores.all():
-            scores.append(score.effective_score)
+            if session.analyzer == analyzer:  # never the offline baseline and Claude in one mean
+                scores.append(score.effective_score)
             statements += [
                 {"call_id": call.pk, "date": date, "score": score.effective_score, "quote": item.get("quote", ""),
                  "start_ms": item.get("start_ms"), "why": score.rationale}
@@ -92,6 +101,7 @@ def product_knowledge_review(
         sessions_in_scope=total,
         offline_sessions=sum(1 for session in sessions if session.analyzer == "offline"),
         mean_score=metrics.mean(scores),
+        mean_analyzer=analyzer if scores else None,
         statements=statements,
         errors=errors,
         docs=docs + _study_more(statements, set(counts))[: max(0, 3 - len(docs))],

@@ -12,17 +12,16 @@ One transaction per erasure, and idempotent (a second run finds nothing and chan
 - Django admin history entries about the erased objects.
 The cost ledger keeps its rows (tokens, dollars) without the call id or run. The audit row (core_erasure_record)
 says who, when, what kind and how many rows — never the subject itself, only a keyed digest of it.
+Erasure sticks: every erased call id, the email and the person's Gong user ids are tombstoned (core.tombstones),
+so no webhook, poll or sync stores them again until `erasure_lift` lifts the tombstones.
 Exports are not stored (they are written where the caller asked): files already handed out are outside reach.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -33,8 +32,9 @@ from analysis.services.erasure import analysis_erase, analysis_results_scrub
 from coaching.models import CoachingSession, DimensionScore, ReferenceScore, WeeklyReview
 from coaching.weekly.render import review_admin_url, review_render
 from core.errors import ApplicationError
-from core.models import ErasureKind, ErasureRecord
+from core.models import ErasureAction, ErasureKind, ErasureRecord, TombstoneKind
 from core.scrub import ERASED, json_scrub, needles_pattern, text_scrub
+from core.tombstones import subject_digest, tombstones_add, tombstones_lift
 from gong.models import GONG_ID_REGEX, Call, GongUser, Transcript
 from gong.services.erasure import (
     calls_erase,
@@ -55,6 +55,7 @@ class ErasureOutcome:
     dry_run: bool
     counts: dict[str, int] = field(default_factory=dict)
     record_id: int | None = None
+    tombstoned: int = 0  # ids blocked from coming back (call ids, the email, Gong user ids)
 
     @property
     def total(self) -> int:
@@ -63,11 +64,11 @@ class ErasureOutcome:
     def summary(self) -> str:
         verb = "would erase" if self.dry_run else "erased"
         parts = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in self.counts.items() if value)
-        return f"{verb}: {parts or 'nothing (already erased or never stored)'}"
+        blocked = f"; {self.tombstoned} id(s) blocked from being stored again" if self.tombstoned else ""
+        return f"{verb}: {parts or 'nothing (already erased or never stored)'}{blocked}"
 
 
-def subject_digest(*, kind: str, subject: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{subject}".encode(), hashlib.sha256).hexdigest()
+__all__ = ["ErasureOutcome", "erasure_lift", "erasure_run", "subject_digest"]
 
 
 def _sessions_erase(*, call_ids: set[str], user_ids: list[str], email: str, dry_run: bool) -> dict[str, int]:
@@ -150,7 +151,8 @@ def _django_users_anonymize(*, user_ids: list[int], dry_run: bool) -> int:
     return len(user_ids)
 
 
-def _erase(*, call_ids: set[str], email: str, dry_run: bool) -> dict[str, int]:
+def _erase(*, call_ids: set[str], email: str, dry_run: bool) -> tuple[dict[str, int], set[str], list[str]]:
+    """Counts by kind, and the call ids and Gong user ids the erasure covers (to tombstone)."""
     user_ids = person_gong_user_ids(email=email) if email else []
     if email:
         call_ids = call_ids | person_call_ids(email=email, user_ids=user_ids)
@@ -177,14 +179,11 @@ def _erase(*, call_ids: set[str], email: str, dry_run: bool) -> dict[str, int]:
         linked = gong_users_anonymize(user_ids=user_ids, dry_run=dry_run)
         counts["gong_users_anonymized"] = len(user_ids)
         counts["logins_anonymized"] = _django_users_anonymize(user_ids=linked, dry_run=dry_run)
-    return counts
+    return counts, call_ids, user_ids
 
 
-def erasure_run(
-    *, call_id: str = "", email: str = "", dry_run: bool = False, actor: str, requested_by=None, via: str
-) -> ErasureOutcome:
-    """Erase one call (`call_id`) or one person (`email`); see the module docstring. Raises ApplicationError on
-    bad input. `dry_run` counts what would go and changes nothing (no audit row)."""
+def _subject(*, call_id: str, email: str) -> tuple[str, str]:
+    """(kind, subject) of a request naming exactly one valid call id or email; ApplicationError otherwise."""
     call_id, email = (call_id or "").strip(), (email or "").strip().lower()
     if bool(call_id) == bool(email):
         raise ApplicationError("give exactly one of a call id or an email")
@@ -192,18 +191,55 @@ def erasure_run(
         raise ApplicationError(f"not a Gong call id (up to 20 digits): {call_id[:40]!r}")
     if email and not _EMAIL.match(email):
         raise ApplicationError("not an email address")
-    kind = ErasureKind.CALL if call_id else ErasureKind.PERSON
+    return (ErasureKind.CALL, call_id) if call_id else (ErasureKind.PERSON, email)
+
+
+def erasure_run(
+    *, call_id: str = "", email: str = "", dry_run: bool = False, actor: str, requested_by=None, via: str
+) -> ErasureOutcome:
+    """Erase one call (`call_id`) or one person (`email`) and tombstone them; see the module docstring. Raises
+    ApplicationError on bad input. `dry_run` counts what would go and changes nothing (no audit row)."""
+    kind, subject = _subject(call_id=call_id, email=email)
+    email = subject if kind == ErasureKind.PERSON else ""
     with transaction.atomic():
-        counts = _erase(call_ids={call_id} if call_id else set(), email=email, dry_run=dry_run)
+        counts, call_ids, user_ids = _erase(
+            call_ids={subject} if kind == ErasureKind.CALL else set(), email=email, dry_run=dry_run
+        )
         outcome = ErasureOutcome(kind, dry_run, counts)
         if not dry_run:
             record = ErasureRecord.objects.create(
                 kind=kind,
-                subject_digest=subject_digest(kind=kind, subject=call_id or email),
+                subject_digest=subject_digest(kind=kind, subject=subject),
                 requested_by=requested_by,
                 actor=actor[:150],
                 via=via,
                 counts=counts,
+            )
+            tombstones = {TombstoneKind.CALL: call_ids, TombstoneKind.GONG_USER: user_ids}
+            if email:
+                tombstones[TombstoneKind.PERSON] = {email}
+            outcome.tombstoned = tombstones_add(record=record, subjects=tombstones)
+            outcome.record_id = record.pk
+    return outcome
+
+
+def erasure_lift(*, call_id: str = "", email: str = "", actor: str, requested_by=None, via: str) -> ErasureOutcome:
+    """Undo a mistaken erasure's block (not its data: that is gone): delete the tombstone of the call or email
+    — for a person, also those of the calls and Gong user ids their erasure covered — so the next webhook, poll or
+    sync may store them again. Audited like an erasure; lifting nothing changes nothing and writes no audit row."""
+    kind, subject = _subject(call_id=call_id, email=email)
+    with transaction.atomic():
+        lifted = tombstones_lift(kind=kind, subject=subject)
+        outcome = ErasureOutcome(kind, False, {"tombstones_lifted": lifted})
+        if lifted:
+            record = ErasureRecord.objects.create(
+                kind=kind,
+                action=ErasureAction.LIFT,
+                subject_digest=subject_digest(kind=kind, subject=subject),
+                requested_by=requested_by,
+                actor=actor[:150],
+                via=via,
+                counts=outcome.counts,
             )
             outcome.record_id = record.pk
     return outcome

@@ -13,16 +13,19 @@ takes the calls over (a claim with stale_after_s=0) to store their sessions from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import structlog
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django_q.tasks import async_task
 
-from analysis.selectors import batches_open
+from analysis.selectors import batches_open, calls_waiting_for_batches
 from analysis.services import (
     AnalysisOutcome,
     analysis_for_call,
+    analysis_mode_for,
     batch_poll,
     batch_submit,
     budget_state,
@@ -40,6 +43,7 @@ from gong.services import (
 )
 
 logger = structlog.get_logger(__name__)
+BATCH_PATIENCE = timedelta(hours=25)  # the API ends a batch within 24 hours
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ def call_coach(
     takeover: bool = False,
     fresh_result: bool = False,
     purpose: str = "",
+    realtime: bool = False,
 ) -> CoachOutcome:
     """Claim the call, analyse it (or reuse a cached analysis), store its sessions and mark it analysed.
 
@@ -91,16 +96,23 @@ def call_coach(
     A database error propagates so the queue retries and the stale-claim sweep picks the call up again.
     `takeover` claims a call another worker left `analyzing` (used once its Message Batch has ended; its result
     is then this call's own, not a cache hit). `purpose` labels the Claude request in the ledger (e.g. "mcp").
+    Short-call policy (ANALYSIS_BATCH_BELOW_TOKENS): an automatic analysis of a short call goes in a Message
+    Batch and the call stays `analyzing` until the sweep ingests it; forced, takeover (a batch that failed comes
+    back realtime, so nothing is lost), purposed (someone waiting, e.g. MCP) and `realtime` requests (an operator's
+    `analyze_calls`) stay realtime.
     """
     stale_after_s = 0 if takeover else settings.ANALYSIS_CLAIM_TIMEOUT_S
+    # A takeover is a finished batch collecting its result, not another stale worker: no attempt limit.
+    max_attempts = 0 if takeover else settings.ANALYSIS_MAX_ATTEMPTS
     claimed = call_claim_for_analysis(
-        call_id=call_id, worker=worker, stale_after_s=stale_after_s, force=force,
-        max_attempts=settings.ANALYSIS_MAX_ATTEMPTS,
-    )  # fmt: skip
+        call_id=call_id, worker=worker, stale_after_s=stale_after_s, force=force, max_attempts=max_attempts
+    )
     if not claimed:
         return CoachOutcome(call_id, "not_claimed", "already analysed, or another worker holds the claim")
     try:
         extra = {"purpose": purpose} if purpose else {}
+        if not (force or takeover or purpose or realtime):
+            extra["mode"] = analysis_mode_for(call_id=call_id)
         outcome = analysis_for_call(
             call_id=call_id, force=force, worker=worker, fresh_result=fresh_result or takeover, **extra
         )
@@ -157,6 +169,9 @@ def calls_coach_sweep(*, limit: int = 500) -> int:
         for call_id in calls_held(limit=limit):
             call_release(call_id=call_id)
     call_ids = calls_awaiting_analysis(stale_after_s=settings.ANALYSIS_CLAIM_TIMEOUT_S, limit=limit)
+    # A call waiting in a Message Batch is busy, not stuck: re-claiming it would only count attempts against it.
+    in_batches = set(calls_waiting_for_batches(submitted_after=timezone.now() - BATCH_PATIENCE))
+    call_ids = [call_id for call_id in call_ids if call_id not in in_batches]
     for call_id in call_ids:
         async_task("coaching.tasks.call_coach", call_id, task_name=f"call_coach:{call_id}")
     return len(call_ids)

@@ -38,18 +38,22 @@ class RescorePreview:
         return sum(1 for row in self.rows if row.active != row.draft)
 
 
+def recent_scores(*, dimension: str, limit: int) -> list[DimensionScore]:
+    """The most recent current scores of a rep on `dimension`, with their session and call."""
+    return list(
+        DimensionScore.objects.filter(dimension=dimension, session__is_current=True, rep__isnull=False)
+        .select_related("session__call")
+        .order_by("-call_started", "-id")[:limit]
+    )
+
+
 def rubric_draft_rescore(*, version_id: int, calls: int = PREVIEW_CALLS) -> RescorePreview:
     """The `calls` most recent current scores on the draft's dimension, each re-scored offline under the active
     rubric and under the draft (NotFound for an unknown version)."""
     version = rubric_version_get(version_id=version_id)
     dimension = version.rubric.dimension
     preview = RescorePreview(version=version, dimension=dimension)
-    recent = (
-        DimensionScore.objects.filter(dimension=dimension, session__is_current=True, rep__isnull=False)
-        .select_related("session__call")
-        .order_by("-call_started", "-id")[: calls * 2]
-    )
-    for score in recent:
+    for score in recent_scores(dimension=dimension, limit=calls * 2):
         if len(preview.rows) >= calls:
             break
         session = score.session

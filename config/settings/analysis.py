@@ -31,6 +31,12 @@ ANALYSIS_CHUNK_TOKENS = env_int("ANALYSIS_CHUNK_TOKENS", 80_000)
 ANALYSIS_CHUNK_OVERLAP = env_float("ANALYSIS_CHUNK_OVERLAP", 0.2)
 if ANALYSIS_CHUNK_TOKENS < 1000 or not 0 <= ANALYSIS_CHUNK_OVERLAP < 0.5:
     raise EnvError("ANALYSIS_CHUNK_TOKENS must be ≥ 1000 and ANALYSIS_CHUNK_OVERLAP in [0, 0.5)")
+# Short calls through the Message Batches API (half price; results when the batch ends — minutes, up to 24 h —
+# instead of seconds): a call the pipeline coaches automatically whose transcript has fewer RAW tokens than this
+# is submitted as a batch. 0 = off (the default: see README, "Short calls and Message Batches").
+ANALYSIS_BATCH_BELOW_TOKENS = env_int("ANALYSIS_BATCH_BELOW_TOKENS", 0)
+if ANALYSIS_BATCH_BELOW_TOKENS < 0:
+    raise EnvError(f"ANALYSIS_BATCH_BELOW_TOKENS must be 0 (off) or a token count, not {ANALYSIS_BATCH_BELOW_TOKENS}")
 # The rendered transcript shows [mm:ss] on a turn at least this many seconds after the last time shown.
 ANALYSIS_RENDER_CLOCK_S = env_int("ANALYSIS_RENDER_CLOCK_S", 300)
 # A claimed analysis not finished after this long is re-claimed by the sweep.

@@ -16,16 +16,19 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from core.models import TombstoneKind
+from core.tombstones import erased_among, erased_skip_note
 from gong.client import GongClient
 from gong.errors import GongAuthError, GongError, GongRateLimited
 from gong.models import Call, CallStatus
+from gong.services.erasure import calls_erase
 from gong.services.fetch_queue import FETCH_LOCK_KEY
 from gong.services.store import BatchOutcome, calls_fail, calls_release, fetch_results_store, skip_reason
 
@@ -55,6 +58,7 @@ class FetchReport:
     waiting: int = 0
     skipped: int = 0
     failed: int = 0
+    erased: int = 0  # claimed calls an erasure tombstoned (removed, never fetched)
     busy: bool = False  # another fetcher held the lock
     windowed: bool = False  # pending calls wait for the batching window (GONG_FETCH_WINDOW_S)
     errors: list[str] = field(default_factory=list)
@@ -64,6 +68,7 @@ class FetchReport:
         self.waiting += outcome.waiting
         self.skipped += outcome.skipped
         self.failed += outcome.failed
+        self.erased += outcome.erased
 
     def summary(self) -> str:
         if self.busy:
@@ -72,7 +77,9 @@ class FetchReport:
             return "calls wait for the batching window (GONG_FETCH_WINDOW_S)"
         return (
             f"claimed={self.claimed} transcribed={self.transcribed} waiting={self.waiting} "
-            f"skipped={self.skipped} failed={self.failed}" + (f" errors={self.errors[:1]}" if self.errors else "")
+            f"skipped={self.skipped} failed={self.failed}"
+            + (f" erased={self.erased}" if self.erased else "")
+            + (f" errors={self.errors[:1]}" if self.errors else "")
         )
 
 
@@ -125,7 +132,7 @@ def _window_open(*, batch_size: int) -> bool:
     return (timezone.now() - stats["oldest"]).total_seconds() < window_s
 
 
-def _debounce(*, batch_size: int, sleep: Callable[[float], None]) -> None:
+def _debounce(*, batch_size: int, sleep: Callable[[float], None], clock: Callable[[], datetime]) -> None:
     """Wait while webhooks are still arriving, the batch is not full and nobody has waited too long."""
     debounce_s = float(settings.GONG_FETCH_DEBOUNCE_S)
     max_delay_s = float(settings.GONG_FETCH_MAX_DELAY_S)
@@ -136,7 +143,7 @@ def _debounce(*, batch_size: int, sleep: Callable[[float], None]) -> None:
         stats = due.aggregate(n=Count("id"), newest=Max("received_at"), oldest=Min("received_at"))
         if not stats["n"] or stats["n"] >= batch_size or stats["newest"] is None:
             return
-        now = timezone.now()
+        now = clock()
         quiet_for = (now - stats["newest"]).total_seconds()
         waited = (now - stats["oldest"]).total_seconds()
         if quiet_for >= debounce_s or waited >= max_delay_s:
@@ -151,10 +158,12 @@ def calls_fetch_pending(
     debounce: bool = True,
     max_batches: int = MAX_ROUNDS,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], datetime] = timezone.now,
 ) -> FetchReport:
     """Fetch due pending calls from Gong in batches of GONG_FETCH_BATCH_SIZE until none is left (idempotent).
 
-    Returns at once (report.busy) when another fetcher is running: it will see our calls too.
+    Returns at once (report.busy) when another fetcher is running: it will see our calls too. The debounce
+    naps with `sleep` and reads the time from `clock` (injected together in tests, so they run on one time).
     """
     report = FetchReport()
     batch_size = int(settings.GONG_FETCH_BATCH_SIZE)
@@ -171,19 +180,20 @@ def calls_fetch_pending(
                 batch_size=batch_size,
                 max_batches=max_batches,
                 sleep=sleep if debounce else None,
+                clock=clock,
             )
         if report.errors or max_batches < MAX_ROUNDS or not Call.objects.filter(calls_due_filter()).exists():
             break  # nothing slipped in while we held the lock
     return report
 
 
-def _fetch_rounds(report: FetchReport, *, client, worker: str, batch_size: int, max_batches: int, sleep) -> None:
+def _fetch_rounds(report: FetchReport, *, client, worker: str, batch_size: int, max_batches: int, sleep, clock) -> None:
     for _round in range(max_batches):
         if sleep is not None:
             if _window_open(batch_size=batch_size):
                 report.windowed = True
                 return
-            _debounce(batch_size=batch_size, sleep=sleep)
+            _debounce(batch_size=batch_size, sleep=sleep, clock=clock)
         call_ids = calls_claim_for_fetch(worker=worker, limit=batch_size)
         if not call_ids:
             return
@@ -208,8 +218,10 @@ def _fetch_rounds(report: FetchReport, *, client, worker: str, batch_size: int, 
 
 
 def fetch_batch(*, call_ids: list[str], client: GongClient) -> BatchOutcome:
-    """Fetch and store one claimed batch: Gong requests first (no transaction open), then the writes."""
-    calls = {c.id: c for c in Call.objects.filter(pk__in=call_ids)}
+    """Fetch and store one claimed batch: Gong requests first (no transaction open), then the writes. A claimed
+    call that was erased meanwhile (a webhook racing the erasure) is removed, never requested from Gong."""
+    erased = _erased_remove(call_ids=call_ids)
+    calls = {c.id: c for c in Call.objects.filter(pk__in=call_ids) if c.id not in erased}
     need_extensive = [cid for cid, call in calls.items() if not isinstance(call.metadata.get("parties"), list)]
     records = client.calls_extensive(call_ids=need_extensive) if need_extensive else []
     extensive = {record.data.meta_data.id: record for record in records}
@@ -222,7 +234,16 @@ def fetch_batch(*, call_ids: list[str], client: GongClient) -> BatchOutcome:
         transcripts=transcripts,
     )
     outcome.failed += calls_fail(call_ids=list(unreadable), reasons=unreadable)
+    outcome.erased = len(erased)
     return outcome
+
+
+def _erased_remove(*, call_ids: list[str]) -> set[str]:
+    erased = erased_among(kind=TombstoneKind.CALL, subjects=call_ids)
+    if erased:
+        calls_erase(call_ids=erased)  # the row and its deliveries: what slipped in must not stay
+        erased_skip_note(path="fetch", kind=TombstoneKind.CALL, count=len(erased))
+    return erased
 
 
 def _wants_transcript(call: Call, record) -> bool:

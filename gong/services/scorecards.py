@@ -6,7 +6,8 @@ scorecards in the review window — a day's sync with a 14-day window costs a ha
 Only answers a person gave are kept. Gong can fill scorecards with its own AI ("automatic review"); Gong's docs
 mark such a scorecard with `reviewMethod: AUTOMATIC`, and its answers name no person as reviewer. So an
 answered scorecard is kept only when its scorecard is not AUTOMATIC, it names a reviewer who is a known Gong
-user, and the reviewer is not the person reviewed (a self-review is no reference). The rest are counted.
+user, and the reviewer is not the person reviewed (a self-review is no reference). The rest are counted —
+among them ("erased") the scorecards of an erased call or of an erased person as the one reviewed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import TombstoneKind
+from core.tombstones import erased_among, erased_skip_note
 from gong.client import GongClient
 from gong.models import (
     AnsweredScorecard,
@@ -60,15 +63,19 @@ def scorecards_sync(*, review_from: date, review_to: date, client: GongClient | 
         methods = dict(Scorecard.objects.values_list("id", "review_method"))
         known_users = set(GongUser.objects.values_list("id", flat=True))
         questions = set(ScorecardQuestion.objects.values_list("id", flat=True))
+        erased_calls = erased_among(kind=TombstoneKind.CALL, subjects=[item.call_id for item in answered])
+        erased_users = erased_among(kind=TombstoneKind.GONG_USER, subjects=[i.reviewed_user_id or "" for i in answered])
         kept = []
         for item in answered:
-            why = _skip_reason(item, methods=methods, known_users=known_users)
+            erased = item.call_id in erased_calls or item.reviewed_user_id in erased_users
+            why = "erased" if erased else _skip_reason(item, methods=methods, known_users=known_users)
             if why:
                 report.skipped[why] += 1
             else:
                 kept.append(item)
         _answered_store(kept, questions=questions, now=now)
         report.stored = len(kept)
+    erased_skip_note(path="scorecards_sync", kind="scorecard", count=report.skipped["erased"])
     return report
 
 

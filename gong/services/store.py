@@ -38,6 +38,7 @@ class BatchOutcome:
     waiting: int = 0
     skipped: int = 0
     failed: int = 0
+    erased: int = 0
 
 
 def skip_reason(*, call: Call, record: CallRecord | None = None) -> str | None:

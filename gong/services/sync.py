@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.errors import ApplicationError
+from core.models import TombstoneKind
+from core.tombstones import erased_among, erased_skip_note
 from gong.client import GongClient
 from gong.models import Call, CallSource
 from gong.schemas import CallMetaData
@@ -28,10 +30,12 @@ class SyncReport:
     listed: int
     new: int
     fetch: FetchReport | None
+    erased: int = 0  # listed calls an erasure tombstoned: not stored
 
     def summary(self) -> str:
         fetched = f"; {self.fetch.summary()}" if self.fetch else ""
-        return f"listed={self.listed} new={self.new}{fetched}"
+        erased = f" erased={self.erased}" if self.erased else ""
+        return f"listed={self.listed} new={self.new}{erased}{fetched}"
 
 
 def sync_window(*, since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
@@ -60,9 +64,12 @@ def gong_sync(
     client = client or GongClient.from_settings()
     listed = client.calls(from_dt=since, to_dt=until)
     known = set(Call.objects.filter(pk__in=[m.id for m in listed]).values_list("id", flat=True))
-    new_calls = [_call_from_listing(meta) for meta in listed if meta.id not in known]
+    erased = erased_among(kind=TombstoneKind.CALL, subjects=[m.id for m in listed])
+    erased_skip_note(path="poll", kind=TombstoneKind.CALL, count=len(erased))
+    skip = known | erased
+    new_calls = [_call_from_listing(meta) for meta in listed if meta.id not in skip]
     Call.objects.bulk_create(new_calls, ignore_conflicts=True)  # a webhook may have raced us: keep its row
-    report = SyncReport(listed=len(listed), new=len(new_calls), fetch=None)
+    report = SyncReport(listed=len(listed), new=len(new_calls), fetch=None, erased=len(erased))
     if fetch and new_calls:
         report.fetch = _fetch_all(client=client, total=len(new_calls), progress=progress)
     return report
@@ -79,7 +86,7 @@ def _fetch_all(*, client: GongClient, total: int, progress: Callable[[int, int],
     combined = FetchReport()
     while True:
         report = calls_fetch_pending(client=client, debounce=False, max_batches=1)
-        for name in ("claimed", "transcribed", "waiting", "skipped", "failed"):
+        for name in ("claimed", "transcribed", "waiting", "skipped", "failed", "erased"):
             setattr(combined, name, getattr(combined, name) + getattr(report, name))
         combined.errors += report.errors
         combined.busy = report.busy

@@ -10,6 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
+from core.models import TombstoneKind
+from core.tombstones import erased_among, erased_skip_note
 from gong.client import GongClient
 from gong.models import GongUser, RepRole
 from gong.schemas import UserMetadata
@@ -66,25 +68,28 @@ class UsersSyncReport:
     updated: int
     linked_participants: int
     accounts_deactivated: int = 0
+    erased: int = 0  # Gong users whose id or email an erasure tombstoned: neither created nor updated
 
     def summary(self) -> str:
         return (
             f"users created={self.created} updated={self.updated} participants linked={self.linked_participants}"
-            f" accounts deactivated={self.accounts_deactivated}"
+            f" accounts deactivated={self.accounts_deactivated}" + (f" erased={self.erased}" if self.erased else "")
         )
 
 
 def users_sync(*, client: GongClient | None = None) -> UsersSyncReport:
     """Sync every Gong user (GET /v2/users) with the manager hierarchy; role from title unless role_locked.
 
-    Idempotent. Afterwards, participants and calls that name a now-known user are linked to it.
+    Idempotent. Afterwards, participants and calls that name a now-known user are linked to it. A user whose id
+    or email was erased is skipped: an erased person's anonymised row stays anonymised, and never comes back.
     """
     client = client or GongClient.from_settings()
     records = client.users()  # network first, no transaction open
     now = timezone.now()
-    ids = {r.id for r in records}
     with transaction.atomic():
-        existing = {u.id: u for u in GongUser.objects.filter(pk__in=ids)}
+        records, erased = _erased_drop(records)
+        existing = {u.id: u for u in GongUser.objects.filter(pk__in={r.id for r in records} | erased)}
+        ids = {r.id for r in records} | set(existing)  # managers we may point to: stored or being stored
         created, updated = [], []
         for record in records:
             user = existing.get(record.id) or GongUser(id=record.id)
@@ -95,8 +100,21 @@ def users_sync(*, client: GongClient | None = None) -> UsersSyncReport:
         linked = _links_refresh()
         deactivated = _accounts_of_departed_deactivate()
     return UsersSyncReport(
-        created=len(created), updated=len(updated), linked_participants=linked, accounts_deactivated=deactivated
+        created=len(created),
+        updated=len(updated),
+        linked_participants=linked,
+        accounts_deactivated=deactivated,
+        erased=len(erased),
     )
+
+
+def _erased_drop(records: list[UserMetadata]) -> tuple[list[UserMetadata], set[str]]:
+    """The records to store, and the ids of those an erasure tombstoned (by Gong user id or by email)."""
+    by_id = erased_among(kind=TombstoneKind.GONG_USER, subjects=[r.id for r in records])
+    by_email = erased_among(kind=TombstoneKind.PERSON, subjects=[(r.email_address or "").lower() for r in records])
+    erased = {r.id for r in records if r.id in by_id or (r.email_address or "").lower() in by_email}
+    erased_skip_note(path="users_sync", kind=TombstoneKind.GONG_USER, count=len(erased))
+    return [r for r in records if r.id not in erased], erased
 
 
 def _accounts_of_departed_deactivate() -> int:

@@ -6,7 +6,9 @@ process asked for is pending (the common case under load) a delivery is one roun
 in autocommit mode; otherwise BEGIN + statement (+ the task's insert) + COMMIT (tests/gong/test_webhook_accept_path.py
 pins both). No Gong request, no SELECT-then-INSERT race.
 A delivery for a call we already know (a resent body, or a call the poller found first) is recorded as
-"duplicate" and creates no call and no work.
+"duplicate" and creates no call and no work. A delivery for an erased call (an erasure tombstone names it, checked
+in the same statement) stores nothing at all — no call, no delivery row — and is answered "duplicate": Gong has
+nothing to retry, and the sender learns nothing about the erasure.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from core.errors import ApplicationError
+from core.models import ErasureTombstone, TombstoneKind
 from core.text import json_storable
+from core.tombstones import erased_skip_note, subject_digests
 from gong.models import Call, CallSource, WebhookAuthMethod, WebhookEvent, WebhookEventStatus
 from gong.schemas import WebhookPayload
 from gong.services.fetch_queue import (
@@ -107,27 +111,43 @@ def webhook_receive(
         status, fetcher_busy = _store(call=call, event=event)
         if status == WebhookEventStatus.ACCEPTED and not fetcher_busy:
             calls_fetch_request(recently_requested=recently_requested)
+    if status is None:
+        erased_skip_note(path="webhook", kind=TombstoneKind.CALL, count=1)
+        status = WebhookEventStatus.DUPLICATE
     return WebhookReceipt(status=status, call_id=meta.id)
 
 
-def _store(*, call: Call, event: WebhookEvent) -> tuple[WebhookEventStatus, bool]:
-    """One statement: insert the call if new, record the delivery as accepted/duplicate, and report whether a
-    fetcher is running (then no task is needed). One round trip keeps the request path to milliseconds."""
+def _store(*, call: Call, event: WebhookEvent) -> tuple[WebhookEventStatus | None, bool]:
+    """One statement: unless the call is erased, insert the call if new and record the delivery as
+    accepted/duplicate; report whether a fetcher is running (then no task is needed). Status None: erased,
+    nothing stored. One round trip keeps the request path to milliseconds."""
     call_columns, call_values_sql, call_values = insert_parts(call)
     event_columns, event_values_sql, event_values = insert_parts(event, exclude=("id", "status"))
     sql = f"""
-        WITH new_call AS (
-            INSERT INTO {Call._meta.db_table} ({call_columns}) VALUES ({call_values_sql})
+        WITH erased AS (
+            SELECT EXISTS (SELECT 1 FROM {ErasureTombstone._meta.db_table} WHERE subject_digest = ANY(%s)) AS yes
+        ), new_call AS (
+            INSERT INTO {Call._meta.db_table} ({call_columns}) SELECT {call_values_sql}
+            WHERE NOT (SELECT yes FROM erased)
             ON CONFLICT (id) DO NOTHING RETURNING id
         ), event AS (
             INSERT INTO {WebhookEvent._meta.db_table} ({event_columns}, status)
             SELECT {event_values_sql}, CASE WHEN EXISTS (SELECT 1 FROM new_call) THEN %s ELSE %s END
+            WHERE NOT (SELECT yes FROM erased)
             RETURNING status
         )
         SELECT (SELECT status FROM event), ({FETCHER_RUNNING_SQL})
     """
-    params = [*call_values, *event_values, WebhookEventStatus.ACCEPTED, WebhookEventStatus.DUPLICATE, FETCH_LOCK_KEY]
+    digests = subject_digests(kind=TombstoneKind.CALL, subject=call.id)
+    params = [
+        digests,
+        *call_values,
+        *event_values,
+        WebhookEventStatus.ACCEPTED,
+        WebhookEventStatus.DUPLICATE,
+        FETCH_LOCK_KEY,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         status, fetcher_busy = cursor.fetchone()
-    return WebhookEventStatus(status), bool(fetcher_busy)
+    return (WebhookEventStatus(status) if status else None), bool(fetcher_busy)

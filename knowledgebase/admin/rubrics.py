@@ -6,29 +6,21 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
-from pydantic import ValidationError
 from unfold.admin import TabularInline
 from unfold.decorators import action
 
 from knowledgebase.admin.access import ReadOnlyVersionsInline, kb_can_edit
 from knowledgebase.admin.forms import RubricVersionForm
 from knowledgebase.admin.parents import ParentAdmin
-from knowledgebase.admin.rubric_form import (
-    CriterionFormSet,
-    RubricMetaForm,
-    rubric_form_content,
-    rubric_form_initial,
-)
+from knowledgebase.admin.rubric_form_view import rubric_form_page
 from knowledgebase.admin.versions import VersionAdmin
 from knowledgebase.formats import rubric_content_yaml
 from knowledgebase.models import Rubric, RubricVersion, VersionStatus
-from knowledgebase.schemas import validation_messages
 from knowledgebase.selectors import rubric_version_diff, rubric_version_list
 from knowledgebase.services import (
     rubric_create,
@@ -201,39 +193,7 @@ class RubricVersionAdmin(VersionAdmin):
             raise Http404("No such rubric version")
         if not kb_can_edit(request.user) or version.status != VersionStatus.DRAFT:
             raise PermissionDenied
-        meta_initial, criteria_initial = rubric_form_initial(version.content or {})
-        meta_initial["change_note"] = version.change_note
-        if request.method == "POST":
-            meta = RubricMetaForm(request.POST)
-            criteria = CriterionFormSet(request.POST, prefix="criteria")
-            errors: list[str] = []
-            if meta.is_valid() and criteria.is_valid():
-                try:
-                    content = rubric_form_content(meta, criteria, keep=version.content or {})
-                except ValidationError as exc:
-                    errors = validation_messages(exc)
-                else:
-                    rubric_version_update_draft(
-                        version_id=version.pk, content=content, change_note=meta.cleaned_data["change_note"],
-                        author=request.user,
-                    )  # fmt: skip
-                    self.message_user(request, f"Saved {version.rubric.name} v{version.number} (draft).")
-                    return HttpResponseRedirect(request.path)
-        else:
-            meta, errors = RubricMetaForm(initial=meta_initial), []
-            criteria = CriterionFormSet(initial=criteria_initial, prefix="criteria")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Edit {version.rubric.name} v{version.number} (draft)",
-            "opts": self.opts,
-            "version": version,
-            "meta": meta,
-            "criteria": criteria,
-            "errors": errors,
-            "yaml_url": reverse("admin:knowledgebase_rubricversion_change", args=[version.pk]),
-            "preview_url": reverse("admin:knowledgebase_rubricversion_rescore", args=[version.pk]),
-        }
-        return TemplateResponse(request, "admin/knowledgebase/rubric_form.html", context)
+        return rubric_form_page(request, self.admin_site, version)
 
     @admin.display(description="Rubric")
     def rubric_link(self, obj: RubricVersion) -> str:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
+
 from analysis.chunking import windows_plan
+from analysis.models import AnalysisRun, ApiCall, ApiPurpose
 from analysis.render import Speaker, transcript_render
+from analysis.services import analysis_for_call
+from tests.factories.analysis import long_call
+from tests.fakes.anthropic_server import LINE
 
 
 def test_a_transcript_that_fits_is_one_window():
@@ -81,3 +87,38 @@ def test_consecutive_turns_of_one_speaker_render_as_one_compact_line():
         == "Speakers (tag = name, role, title):\nA = Ana Rep (Rep, Account Executive)\nB = Pat (Customer)"
     )
     assert [line.text for line in rendering.lines] == ["[01:05] A: Hi. Ready?", "B: Yes."]
+
+
+@pytest.mark.django_db
+def test_the_chunk_rule_through_the_pipeline_budget_in_raw_tokens_overlap_in_whole_turns(kb, fake_claude, settings):
+    """A call just under ANALYSIS_CHUNK_TOKENS (raw tokens: the words said) is one request, count endpoint and
+    speaker tags included; a lower budget is honoured (every part within it, in raw words); parts share whole
+    turns, about ANALYSIS_CHUNK_OVERLAP of a part."""
+    call = long_call(tokens=9_000)
+    raw = call.transcript.token_count
+    settings.ANALYSIS_CHUNK_TOKENS = raw + 1
+    whole = AnalysisRun.objects.get(pk=analysis_for_call(call_id=call.pk).run_id)
+    assert whole.chunk_count == 1 and len(fake_claude.requests) == 1
+    assert ApiCall.objects.get(run=whole, purpose=ApiPurpose.CALL_ANALYSIS)
+    sent = fake_claude.requests[0]["messages"][0]["content"].split("Transcript:\n", 1)[1]
+    assert len(sent) / 4 > raw + 1  # the rendering is over the budget; the words are not
+
+    for overlap in (0.2, 0.1):
+        settings.ANALYSIS_CHUNK_TOKENS, settings.ANALYSIS_CHUNK_OVERLAP = raw // 3, overlap
+        before = len(fake_claude.requests)
+        parts = AnalysisRun.objects.get(pk=analysis_for_call(call_id=call.pk).run_id)
+        bodies = [r["messages"][0]["content"].split("Transcript:\n", 1)[1] for r in fake_claude.requests[before:]]
+        assert parts.chunk_count == len(bodies) in (3, 4)
+        turns = [[_words(line) for line in body.splitlines() if LINE.match(line)] for body in bodies]
+        for part in turns:
+            assert sum(len(text) + 1 for text in part) / 4 <= raw // 3  # the budget counts the words said
+        for previous, current in itertools.pairwise(turns):
+            # The next part starts with whole turns the previous one ended with.
+            seam = max(k for k in range(len(current) + 1) if current[:k] == previous[len(previous) - k :])
+            shared = current[:seam]
+            share = sum(len(text) for text in shared) / sum(len(text) for text in previous)
+            assert overlap / 2 <= share <= overlap * 1.5
+
+
+def _words(line: str) -> str:
+    return LINE.match(line).group(4)

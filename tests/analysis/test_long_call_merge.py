@@ -78,3 +78,56 @@ def test_discovery_only_in_part_one_scores_the_same_chunked_as_whole(kb, fake_cl
         (c["key"], c["status"], c["level"]) for c in single["criteria"]
     ]
     assert len(parts.result["speakers"][0]["summary"].split()) <= 41  # ≤ 40 words (+ an ellipsis when cut)
+
+
+def ratio_judge(speaker_id, dimension, key, lines):
+    """Weighs what the lines show, as a whole-call judge would: p lines asking discovery questions, n lines
+    skipping it; level 1 + 4p / (p + n + 0.5) (the offline analyzer's rule), met from 3."""
+    if dimension != "discovery" or key != "current_state_and_pain":
+        return ("met", 3)
+    p = sum(any(phrase in line for phrase in b.DISCOVERY_POSITIVE) for line in lines)
+    n = sum(any(phrase in line for phrase in b.DISCOVERY_NEGATIVE) for line in lines)
+    if p + n == 0:
+        return ("n_a", None)
+    level = round(1 + 4 * p / (p + n + 0.5) + 1e-9)
+    return ("met" if level >= 3 else "missed", level)
+
+
+def test_a_rep_who_asks_early_and_skips_discovery_later_is_not_scored_on_the_good_part_alone(kb, fake_claude, settings):
+    """Discovery asked in the first fifth, skipped ("straight into the demo") on every turn of the last 60 %: the
+    whole call says missed; the parts must not let part 1's "met" hide the misses of parts 2 and 3."""
+    fake_claude.criteria_fn = ratio_judge
+    rng = random.Random(7)
+    call = CallFactory(call_type="discovery")
+    CallParticipantFactory(call=call, speaker_id=REP_SPEAKER, affiliation=Affiliation.INTERNAL)
+    CallParticipantFactory(call=call, speaker_id=BUYER_SPEAKER, external=True, name="Pat Buyer")
+    lines, total = [], 0
+    while total < 9_000:
+        pitch = " ".join(rng.sample(b.REP_PITCH, 2))
+        rep = rng.choice(b.DISCOVERY_POSITIVE) if total < 1_800 else pitch
+        if total >= 3_600:
+            rep = f"{rng.choice(b.DISCOVERY_NEGATIVE)} {pitch}"
+        buyer = " ".join(rng.choice(b.CUSTOMER_STORY + b.OBJECTIONS) for _ in range(3))
+        lines += [(REP_SPEAKER, "Internal", rep), (BUYER_SPEAKER, "External", buyer)]
+        total += (len(rep) + len(buyer)) // 4 + 10
+    TranscriptFactory(call=call, lines=lines)
+
+    settings.ANALYSIS_CHUNK_TOKENS = 100_000
+    whole = AnalysisRun.objects.get(pk=analysis_for_call(call_id=call.pk).run_id)
+    settings.ANALYSIS_CHUNK_TOKENS = 4_000
+    parts = AnalysisRun.objects.get(pk=analysis_for_call(call_id=call.pk).run_id)
+    assert (whole.chunk_count, parts.chunk_count) == (1, 3)
+    judged = [ratio_judge("", "discovery", "current_state_and_pain", _rep_lines(r)) for r in fake_claude.requests[1:]]
+    assert judged[0][0] == "met" and {status for status, _ in judged[1:]} == {"missed"}
+
+    def pain(run):
+        criterion = next(c for c in _discovery(run)["criteria"] if c["key"] == "current_state_and_pain")
+        return criterion["status"], criterion["level"]
+
+    assert pain(whole)[0] == "missed"
+    assert pain(parts) == pain(whole)  # any-met-wins said ("met", 5)
+
+
+def _rep_lines(request) -> list[str]:
+    text = request["messages"][0]["content"].split("Transcript:\n", 1)[1]
+    return [line for line in text.splitlines() if ": " in line and not line.split(": ", 1)[0].endswith("B")]

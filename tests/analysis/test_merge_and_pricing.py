@@ -17,9 +17,19 @@ def crit(key: str, status: str, level: int | None, *evidence: Evidence, weight: 
     return CriterionResult(key=key, weight=weight, status=status, level=level, evidence=list(evidence))
 
 
-def test_a_criterion_met_in_any_part_is_met_at_its_best_level():
-    merged = criterion_merge([crit("pain", "missed", 2), crit("pain", "met", 4), crit("pain", "met", 3)])
+def test_a_criterion_met_wherever_it_was_assessed_is_met_at_its_best_level():
+    merged = criterion_merge([crit("pain", "n_a", None), crit("pain", "met", 4), crit("pain", "met", 3)])
     assert (merged.status, merged.level) == ("met", 4)
+
+
+def test_parts_that_disagree_are_averaged_so_a_met_part_does_not_hide_the_misses():
+    good, bad = ev("Walk me through it", 7, 70), ev("Let me jump straight into the demo", 40, 400)
+    merged = criterion_merge([crit("pain", "met", 4, good), crit("pain", "missed", 1, bad), crit("pain", "missed", 2)])
+    assert (merged.status, merged.level) == ("missed", 2)  # (4 + 1 + 2) / 3 = 2.3; it was "met 4" while any met won
+    assert [e.quote for e in merged.evidence] == ["Let me jump straight into the demo"]  # backs the merged status
+    merged = criterion_merge([crit("pain", "met", 5, good), crit("pain", "missed", 2, bad), crit("pain", "n_a", None)])
+    assert (merged.status, merged.level) == ("met", 4)  # (5 + 2) / 2 = 3.5 → 4; the n_a part does not vote
+    assert [e.quote for e in merged.evidence] == ["Walk me through it"]
 
 
 def test_a_miss_counts_only_where_the_part_could_show_it():

@@ -71,3 +71,38 @@ def test_the_team_page_says_in_which_week_the_scoring_contract_changed(client):
     response = client.get(reverse("admin:gong_gonguser_team", args=[manager.pk]))
     assert response.context["report"].scoring_changed is not None
     assert 'id="scoring-changed"' in response.content.decode()
+
+
+def test_the_product_knowledge_mean_uses_claudes_scores_and_leaves_the_offline_baseline_out():
+    from coaching.access import viewer_for_user
+    from coaching.selectors.product_knowledge import product_knowledge_review
+
+    manager = GongUserFactory(role="MANAGER")
+    rep = GongUserFactory(manager=manager)
+    viewer = viewer_for_user(login("u-manager", group="manager", email=manager.email))
+    recent = timezone.now() - dt.timedelta(days=2)
+    coached_call(rep=rep, started=recent, scores=dict.fromkeys(ALL, 4))
+    offline_call, _session, _scores = coached_call(
+        rep=rep, started=recent, scores=dict.fromkeys(ALL, 1), analyzer="offline"
+    )
+    review = product_knowledge_review(viewer=viewer, rep_id=rep.pk)
+    assert (review.sessions, review.offline_sessions) == (2, 1)
+    assert (review.mean_score, review.mean_analyzer) == (4.0, "claude")  # not (4 + 1) / 2 over two calls
+    # The offline call's statements are still listed; a review of that call alone has no Claude score to average.
+    assert {s["score"] for s in review.statements} >= {1, 4}
+    alone = product_knowledge_review(viewer=viewer, call_id=offline_call.pk)
+    assert (alone.mean_score, alone.mean_analyzer) == (None, None)
+
+
+def test_with_only_offline_scores_the_product_knowledge_mean_is_the_offline_one():
+    from coaching.access import viewer_for_user
+    from coaching.selectors.product_knowledge import product_knowledge_review
+
+    manager = GongUserFactory(role="MANAGER")
+    rep = GongUserFactory(manager=manager)
+    viewer = viewer_for_user(login("u-manager", group="manager", email=manager.email))
+    recent = timezone.now() - dt.timedelta(days=2)
+    coached_call(rep=rep, started=recent, scores=dict.fromkeys(ALL, 2), analyzer="offline")
+    coached_call(rep=rep, started=recent, scores=dict.fromkeys(ALL, 3), analyzer="offline")
+    review = product_knowledge_review(viewer=viewer, rep_id=rep.pk)
+    assert (review.mean_score, review.mean_analyzer) == (2.5, "offline")

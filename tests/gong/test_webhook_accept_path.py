@@ -68,7 +68,7 @@ def test_a_webhook_accept_transaction_commits_synchronously(client, jwt_settings
 
     def probe(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if "WITH new_call AS" in sql:  # the accept statement: ask the same connection, in the same transaction
+        if "new_call AS" in sql:  # the accept statement: ask the same connection, in the same transaction
             with context["connection"].connection.cursor() as cursor:
                 seen.append(cursor.execute("SHOW synchronous_commit").fetchone()[0])
         return result

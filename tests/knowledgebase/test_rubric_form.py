@@ -65,7 +65,7 @@ def test_ops_edit_a_draft_as_a_form_weights_must_sum_to_100(ops):
     assert "Open Questions" in page and 'name="criteria-0-weight"' in page and "When to score N/A" in page
     unbalanced = _post_data(version, **{"criteria-0-weight": 70})
     html = ops.post(url, unbalanced).content.decode()
-    assert "criterion weights must sum to 100 (they sum to 120)" in html
+    assert "The weights add up to 120, not 100." in html
     assert RubricVersion.objects.get(pk=version.pk).content == version.content  # nothing saved
     changes = {
         "criteria-0-weight": 70,
