@@ -136,7 +136,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--backlog", type=int, default=400)
-    parser.add_argument("--phases", default=DEFAULT_PHASES, help=f"comma-separated, of: {', '.join(PHASES)}")
+    parser.add_argument(
+        "--phases", default=DEFAULT_PHASES, help=f"comma-separated, of: {', '.join(PHASES)} (repeats allowed: name#2)"
+    )
     args = parser.parse_args()
     names = [name.strip() for name in args.phases.split(",") if name.strip()]
     unknown = sorted(set(names) - set(PHASES))
@@ -179,8 +181,9 @@ def main() -> None:
                 if extra is not None:
                     worker = worker_start(env, extra=extra, log=log)
                     worker_busy(database_url, at_least=analysed(database_url) + 2)
-                step(f"webhooks at {args.rate:g}/s for {args.seconds:g} s: {name}")
-                phases[name] = phase(host, hooks, rate=args.rate, database_url=database_url)
+                label = name if name not in phases else f"{name}#{sum(key.split('#')[0] == name for key in phases) + 1}"
+                step(f"webhooks at {args.rate:g}/s for {args.seconds:g} s: {label}")
+                phases[label] = phase(host, hooks, rate=args.rate, database_url=database_url)
                 stop(worker)
                 worker = None
         finally:
