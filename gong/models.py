@@ -11,7 +11,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from core.display import date_display
 
 GONG_ID_MAX = 20
 GONG_ID_REGEX = r"^[0-9]{1,20}$"
@@ -151,7 +152,7 @@ class Call(models.Model):
         """The title, or a readable stand-in: people read call names and dates, never the numeric Gong id."""
         if self.title:
             return self.title
-        return f"Untitled call, {timezone.localtime(self.started):%-d %b %Y}" if self.started else "Untitled call"
+        return f"Untitled call, {date_display(self.started)}" if self.started else "Untitled call"
 
 
 class CallParticipant(models.Model):

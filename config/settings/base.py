@@ -17,6 +17,7 @@ from config.env import (
     parse_database_url,
     process_role,
 )
+from config.formats.en import formats as house_formats
 from config.logging import logging_config
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -124,6 +125,17 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The house date formats ("3 Dec 2026", "3 Dec 2026, 14:05"): config/formats/en/formats.py, read by Django's own
+# rendering (admin lists, change forms, the date filter) and by core.display.
+FORMAT_MODULE_PATH = ["config.formats"]
+# The same formats where no language is active (a command run with translations off, a worker).
+DATE_FORMAT = house_formats.DATE_FORMAT
+DATETIME_FORMAT = house_formats.DATETIME_FORMAT
+TIME_FORMAT = house_formats.TIME_FORMAT
+YEAR_MONTH_FORMAT = house_formats.YEAR_MONTH_FORMAT
+MONTH_DAY_FORMAT = house_formats.MONTH_DAY_FORMAT
+SHORT_DATE_FORMAT = house_formats.SHORT_DATE_FORMAT
+SHORT_DATETIME_FORMAT = house_formats.SHORT_DATETIME_FORMAT
 
 STATIC_URL = "static/"
 # Where `manage.py collectstatic` (run by `make serve`) writes the admin's assets for production's manifest storage.
