@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 
-from core.display import date_display
+from core.display import date_display, datetime_display
 
 GONG_ID_MAX = 20
 GONG_ID_REGEX = r"^[0-9]{1,20}$"
@@ -249,7 +249,7 @@ class WebhookEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.call_id} @ {self.received_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.call_id} @ {datetime_display(self.received_at)}"
 
 
 class ApiQuota(models.Model):
@@ -269,7 +269,7 @@ class ApiQuota(models.Model):
         db_table = "gong_api_quota"
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.day_count} requests on {self.day}"
+        return f"{self.name}: {self.day_count} requests on {date_display(self.day)}"
 
 
 # Scorecards and opportunities live in their own module (this one is long enough); importing them here

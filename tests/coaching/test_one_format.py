@@ -21,7 +21,8 @@ from django.utils import timezone
 from coaching.models import WeeklyReview
 from coaching.weekly.services import weekly_review_run
 from core.display import date_display, datetime_display, duration_display, money_display, percent_display
-from gong.models import Call
+from core.models import ApiToken, ErasureRecord, OnceMarker
+from gong.models import ApiQuota, Call, WebhookEvent
 from tests.coaching.portal_world import build_world
 from tests.ops.conftest import ledger_row
 
@@ -80,6 +81,16 @@ def world(settings):
     for days, cost in ((0, "1.234567"), (3, "0.012345"), (9, "0.5"), (40, "12.3")):
         ledger_row(at=now - dt.timedelta(days=days), cost=cost, latency_ms=1834, input_tokens=12_345)
     Call.objects.filter(pk=world.calls["own"].pk).update(duration_s=1_897)  # 31:37
+    # One row in each infrastructure table, so their lists and forms have dates to write.
+    ApiQuota.objects.create(name="gong", next_slot_at=now, day=now.date(), day_count=12)
+    WebhookEvent.objects.create(received_at=now, auth_method="jwt", body_sha256="0" * 64, raw_body="{}",
+                                call_id=world.calls["own"].pk, status="accepted")  # fmt: skip
+    OnceMarker.objects.create(key="one-format-test")
+    ErasureRecord.objects.create(
+        kind="person", subject_digest="d" * 64, actor="u-ops", via="admin", counts={"calls": 1}
+    )
+    ApiToken.objects.create(user=world.logins["ops"], name="laptop", prefix="cc_abcd", token_sha256="a" * 64,
+                            last_used_at=now)  # fmt: skip
     weekly_review_run(week=None, wait_timeout_s=0)
     return world
 
@@ -95,7 +106,7 @@ def _portal_pages(world, role: str) -> dict[str, str]:
         "weekly review": f"/admin/coaching/weeklyreview/{review.pk}/report/",
         "weekly email": f"/admin/coaching/weeklyreview/{review.pk}/report/?raw=1",
     }
-    if role == "ops":
+    if role in {"ops", "staff"}:
         today = timezone.localdate()
         costs = reverse("ops:costs") + f"?start={today - dt.timedelta(days=10)}&end={today}"
         pages |= {"ops costs": costs, "ops pipeline": reverse("ops:pipeline"),
@@ -134,7 +145,10 @@ def _sweep(client, user, pages: dict[str, str]) -> tuple[list[str], dict[str, st
     return problems, texts
 
 
-@pytest.mark.parametrize("role", ["ops", "manager"])
+INFRASTRUCTURE = {"gong.ApiQuota", "gong.WebhookEvent", "core.OnceMarker", "core.ApiToken", "core.ErasureRecord"}
+
+
+@pytest.mark.parametrize("role", ["ops", "staff", "manager"])
 def test_every_page_writes_dates_durations_shares_and_money_one_way(client, world, role):
     user = world.logins[role]
     client.force_login(user)
@@ -149,12 +163,16 @@ def test_every_page_writes_dates_durations_shares_and_money_one_way(client, worl
     assert percent_display(0.7) in texts["call"] and "1:35" in texts["call"]  # factory stats: 0.7, 95 s
     assert HOUSE_DATE.search(texts["gong.Call list"]), "the stock call list writes dates the house way"
     assert "31:37" in texts["gong.Call list"] and "1897" not in texts["gong.Call list"]
-    if role == "ops":
+    if role in {"ops", "staff"}:
         assert "70%" in texts["coaching.CoachingSession form"] and "1:35" in texts["coaching.CoachingSession form"]
         ledger = texts["analysis.ApiCall list"]
         assert money_display(Decimal("1.234567")) == "$1.23" and "$1.23" in ledger and "$0.0123" in ledger
         assert "1,834 ms" in ledger and HOUSE_DATE.search(ledger)
         assert HOUSE_DATE.search(texts["knowledgebase.RubricVersion list"])
+        infrastructure = [name for name in texts if name.split()[0] in INFRASTRUCTURE and name.endswith(" list")]
+        assert infrastructure, "ops and staff open some infrastructure lists"
+        for name in infrastructure:
+            assert HOUSE_DATE.search(texts[name]), name
         assert "$1.75" in texts["ops costs"]  # the last 10 days: 1.234567 + 0.012345 + 0.5 (the 40-day row is out)
     else:
         assert "ops costs" not in texts and "analysis.ApiCall list" not in texts

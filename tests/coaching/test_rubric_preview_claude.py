@@ -119,3 +119,15 @@ def test_only_recent_scores_on_the_draft_dimension_can_be_chosen(ops, world, fak
     page = ops.get(_url(draft), {"claude": "estimate", "score": list(other)}).content.decode()
     assert "Choose at least one call." in page
     assert not fake_claude.usage_log
+
+
+def test_a_claude_failure_is_shown_per_call_and_its_requests_stay_in_the_ledger(ops, world, fake_claude):
+    draft, ids = world
+    fake_claude.fail_next("500", "500")  # the first call's request and its one SDK retry
+    response = ops.post(_url(draft), {"score": ids})
+    result = ops.get(response["Location"]).content.decode()
+    assert result.count("Not re-scored: Claude request failed after 2 attempt(s)") == 1
+    assert result.count("With the draft") == 1  # the other call was re-scored
+    rows = ApiCall.objects.filter(purpose=ApiPurpose.RUBRIC_PREVIEW)
+    assert sorted(rows.values_list("status", flat=True)) == ["error", "ok"]
+    assert "in 2 requests, from the cost ledger" in result and "; 1 failed" in result
