@@ -1,6 +1,6 @@
 """Bench: what Claude bills for a call's input, divided by the RAW transcript, warm and cold prompt cache.
 
-    .venv/bin/python bench/analysis_ratio.py [--keep]
+    .venv/bin/python bench/analysis_ratio.py [--keep] [--parts]
 
 Runs the real pipeline (analysis_for_call, the real `anthropic` SDK over HTTP) against the fake Messages API
 (tests/fakes/anthropic_server/, which bills prompt caching by Anthropic's rules) in a throwaway database, with the
@@ -17,6 +17,8 @@ bench/results/analysis_ratio.json. Definitions (the same ⌈chars ÷ 4⌉ estima
 - short call $ = input-side dollars per call at Sonnet 4.5 list prices ($3/MTok input; 5m writes $3.75, 1h
   writes $6, reads $0.30): (input + cache writes + cache reads), the mean over the short calls.
 Output tokens are reported, but the fake's answers are not a model's, so their size is no target.
+The prompt prefix by part (bench/_prefix_parts.py) is printed first and stored as `prefix_composition`;
+`--parts` prints only that (nothing is written).
 """
 
 from __future__ import annotations

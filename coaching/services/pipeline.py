@@ -88,6 +88,7 @@ def call_coach(
     takeover: bool = False,
     fresh_result: bool = False,
     purpose: str = "",
+    realtime: bool = False,
 ) -> CoachOutcome:
     """Claim the call, analyse it (or reuse a cached analysis), store its sessions and mark it analysed.
 
@@ -97,7 +98,8 @@ def call_coach(
     is then this call's own, not a cache hit). `purpose` labels the Claude request in the ledger (e.g. "mcp").
     Short-call policy (ANALYSIS_BATCH_BELOW_TOKENS): an automatic analysis of a short call goes in a Message
     Batch and the call stays `analyzing` until the sweep ingests it; forced, takeover (a batch that failed comes
-    back realtime, so nothing is lost) and purposed requests (someone waiting, e.g. MCP) stay realtime.
+    back realtime, so nothing is lost), purposed (someone waiting, e.g. MCP) and `realtime` requests (an operator's
+    `analyze_calls`) stay realtime.
     """
     stale_after_s = 0 if takeover else settings.ANALYSIS_CLAIM_TIMEOUT_S
     # A takeover is a finished batch collecting its result, not another stale worker: no attempt limit.
@@ -109,7 +111,7 @@ def call_coach(
         return CoachOutcome(call_id, "not_claimed", "already analysed, or another worker holds the claim")
     try:
         extra = {"purpose": purpose} if purpose else {}
-        if not (force or takeover or purpose):
+        if not (force or takeover or purpose or realtime):
             extra["mode"] = analysis_mode_for(call_id=call_id)
         outcome = analysis_for_call(
             call_id=call_id, force=force, worker=worker, fresh_result=fresh_result or takeover, **extra

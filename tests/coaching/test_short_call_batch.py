@@ -72,6 +72,15 @@ def test_long_and_forced_calls_stay_realtime(kb, short_policy, settings):
     assert short_policy.batches == {}
 
 
+def test_analyze_calls_stays_realtime_under_the_policy(kb, short_policy, capsys):
+    from django.core.management import call_command
+
+    call = call_with_reps(rounds=2)
+    call_command("analyze_calls", "--call", call.pk)
+    assert "1 analyzed" in capsys.readouterr().out
+    assert short_policy.batches == {} and len(short_policy.requests) == 1
+
+
 def test_a_bad_threshold_is_refused(monkeypatch):
     import importlib
 

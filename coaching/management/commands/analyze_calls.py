@@ -83,7 +83,7 @@ class Command(BaseCommand):
         outcomes = []
         with progress_bar(stream=self.stdout, label="analysing", total=len(call_ids)) as update:
             for call_id in call_ids:
-                outcomes.append(call_coach(call_id=call_id, force=force, worker=worker))
+                outcomes.append(call_coach(call_id=call_id, force=force, worker=worker, realtime=True))
                 update(len(outcomes))
         return outcomes
 
