@@ -204,18 +204,6 @@ def batch_short(calls, *, fake, warmup) -> dict:
     return {"calls": len(calls), "input_side_usd_mean": round(statistics.mean(costs), 5)}
 
 
-def composition() -> dict:
-    """The prefix by part (on the 30K call) and the uncached header of a short call (bench/_prefix_parts.py)."""
-    from analysis.services.context import analysis_input_build
-    from bench._prefix_parts import prefix_composition
-    from bench._ratio_calls import sales_call, short_call
-
-    parts = prefix_composition(analysis_input_build(call_id=sales_call(raw_tokens=30_000, seed=11).pk))
-    short = prefix_composition(analysis_input_build(call_id=short_call(seed=0).pk))
-    parts["short_call_uncached_header_tokens"] = short["uncached_header_tokens"]
-    return parts
-
-
 def scenarios(fake) -> dict:
     from django.conf import settings
 
@@ -261,7 +249,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--parts", action="store_true", help="only print the prefix composition (writes nothing)")
     args = parser.parse_args()
-    from bench._prefix_parts import composition_table
+    from bench._prefix_parts import composition, composition_table, levers_projected
 
     started = time.monotonic()
     with fake_claude_bench("ratio", keep=args.keep) as fake:
@@ -296,6 +284,7 @@ def main() -> None:
         "goals": GOALS,
         "pass": {key: figures[key] <= goal for key, goal in GOALS.items()},
         "prefix_composition": parts,
+        "prefix_levers_projected": levers_projected(parts["levers_not_applied_tokens"], results),
         **results,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

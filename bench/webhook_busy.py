@@ -1,17 +1,22 @@
 """Webhook latency while a worker analyses a backlog on the same machine: 100 signed webhooks/s under gunicorn
 while `manage.py qcluster` (Q_WORKERS=2, the default) works through a backlog of transcribed calls.
 
-Run: .venv/bin/python bench/webhook_busy.py [--rate 100] [--seconds 15] [--backlog 400]
+Run: .venv/bin/python bench/webhook_busy.py [--rate 100] [--seconds 15] [--backlog 400] [--phases a,b,...]
 Writes bench/results/webhook_busy.json. Target: webhook p99 ≤ 50 ms with 0 errors.
 
-Definitions: the server is `config/gunicorn.py` as shipped (production settings); the worker is `manage.py
-qcluster` as shipped (its task processes niced by Q_WORKER_NICE); the backlog is `--backlog` transcribed calls
-(~8K raw tokens each) with their analysis tasks queued, analysed by the offline analyzer (pure CPU + database writes,
-the heaviest local load a worker makes: with Claude a worker mostly waits on the network). Load is open-loop
-(bench/webhook_latency.py: latency from each request's due time, so queueing is not hidden); ~5 % duplicates.
-The worker's progress (calls analysed during the window) is reported so a starved worker would show. Three phases
-in one run, same machine, same minute: no worker (what the machine gives anyway), a worker at normal priority, and
-the worker as shipped; `webhook_p99_ms` is the last.
+Definitions: the server is `config/gunicorn.py` as shipped (production settings, its connection pool); the worker
+is `manage.py qcluster` as shipped (its task processes niced by Q_WORKER_NICE, its connections committing
+asynchronously) unless a phase says otherwise; the backlog is `--backlog` transcribed calls (~8K raw tokens each)
+with their analysis tasks queued, analysed by the offline analyzer (pure CPU + database writes, the heaviest local
+load a worker makes: with Claude a worker mostly waits on the network). Load is open-loop (bench/webhook_latency.py:
+latency from each request's due time, so queueing is not hidden); ~5 % duplicates. The worker's progress (calls
+analysed during the window) is reported so a starved worker would show. Phases in one run, same machine, same
+minutes (default: no_worker, worker_synchronous_commit, worker_as_shipped): no worker (what the machine gives
+anyway); the worker niced but committing synchronously (Q_WORKER_SYNCHRONOUS_COMMIT=true: every analysis commit
+waits for its WAL flush, as before issue 19); the worker as shipped. worker_not_niced (nice 0, synchronous commits:
+the setup before the niceness fix) can be added with --phases. `webhook_p99_ms` is worker_as_shipped's.
+Each phase also records the web tier's and the worker's open PostgreSQL connections (pg_stat_activity by
+application_name) and the machine's 1-minute load average.
 """
 
 from __future__ import annotations
@@ -75,16 +80,38 @@ def gunicorn_shipped(env: dict, *, port: int, log: Path):
 def phase(host: str, hooks: list[bytes], *, rate: float, database_url: str) -> dict:
     before = analysed(database_url)
     result = constant_rate(f"http://{host}", hooks, rate=rate)
-    return {**result, "calls_analysed_meanwhile": analysed(database_url) - before}
+    return {
+        **result,
+        "calls_analysed_meanwhile": analysed(database_url) - before,
+        "connections": connections_by_role(database_url),
+        "load_average_1m_after": round(os.getloadavg()[0], 2),
+    }
 
 
-def worker_start(env: dict, *, nice: int, log) -> subprocess.Popen:
+# name → the worker's environment (None: no worker).
+PHASES: dict[str, dict[str, str] | None] = {
+    "no_worker": None,
+    "worker_not_niced": {"Q_WORKER_NICE": "0", "Q_WORKER_SYNCHRONOUS_COMMIT": "true"},
+    "worker_synchronous_commit": {"Q_WORKER_SYNCHRONOUS_COMMIT": "true"},
+    "worker_as_shipped": {},
+}
+DEFAULT_PHASES = "no_worker,worker_synchronous_commit,worker_as_shipped"
+
+
+def connections_by_role(database_url: str) -> dict:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT application_name, count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name LIKE 'callcoach-%%' GROUP BY 1"
+        ).fetchall()
+    return dict(rows)
+
+
+def worker_start(env: dict, *, extra: dict[str, str], log) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env={**env, "Q_WORKER_NICE": str(nice)},
-        stdout=log,
-        stderr=log,
+        [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env={**env, **extra}, stdout=log, stderr=log
     )
 
 
@@ -109,7 +136,14 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--backlog", type=int, default=400)
+    parser.add_argument(
+        "--phases", default=DEFAULT_PHASES, help=f"comma-separated, of: {', '.join(PHASES)} (repeats allowed: name#2)"
+    )
     args = parser.parse_args()
+    names = [name.strip() for name in args.phases.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(PHASES))
+    if unknown:
+        parser.error(f"unknown phases: {', '.join(unknown)} (known: {', '.join(PHASES)})")
     RESULTS.mkdir(parents=True, exist_ok=True)
     private_pem, public_b64 = dev_keys()
     port = free_port()
@@ -119,7 +153,7 @@ def main() -> None:
     signing = {"host": host, "url": url, "private_pem": private_pem, "duplicate_rate": 0.05}
     count = int(args.rate * args.seconds)
     warm = webhook_requests(**{**signing, "duplicate_rate": 0}, count=200, id_base=9_400_000_000_000_000_000)
-    sets = [webhook_requests(**signing, count=count, id_base=base * 10**15) for base in (9_500, 9_600, 9_700)]
+    sets = [webhook_requests(**signing, count=count, id_base=(9_500 + 100 * n) * 10**15) for n in range(len(names))]
     load_before = round(os.getloadavg()[0], 2)
     phases: dict[str, dict] = {}
     with throwaway_database() as database_url:
@@ -142,20 +176,21 @@ def main() -> None:
             time.sleep(3)
             constant_rate(f"http://{host}", [http_request(host, "/healthz")] * 50, rate=50)
             constant_rate(f"http://{host}", warm, rate=args.rate)
-            step(f"webhooks at {args.rate:g}/s for {args.seconds:g} s, no worker (what the machine gives anyway)")
-            phases["no_worker"] = phase(host, sets[0], rate=args.rate, database_url=database_url)
-            for name, nice, hooks in (("worker_not_niced", 0, sets[1]), ("worker_as_shipped", None, sets[2])):
-                worker = worker_start(env, nice=nice if nice is not None else _shipped_nice(), log=log)
-                worker_busy(database_url, at_least=analysed(database_url) + 2)
-                step(f"webhooks at {args.rate:g}/s for {args.seconds:g} s while the worker analyses ({name})")
-                phases[name] = phase(host, hooks, rate=args.rate, database_url=database_url)
+            for name, hooks in zip(names, sets, strict=True):
+                extra = PHASES[name]
+                if extra is not None:
+                    worker = worker_start(env, extra=extra, log=log)
+                    worker_busy(database_url, at_least=analysed(database_url) + 2)
+                label = name if name not in phases else f"{name}#{sum(key.split('#')[0] == name for key in phases) + 1}"
+                step(f"webhooks at {args.rate:g}/s for {args.seconds:g} s: {label}")
+                phases[label] = phase(host, hooks, rate=args.rate, database_url=database_url)
                 stop(worker)
                 worker = None
         finally:
             stop(worker)
             stop(web)
             log.close()
-    shipped = phases["worker_as_shipped"]
+    shipped = phases.get("worker_as_shipped") or phases[names[-1]]
     errors = sum(v for k, v in shipped["statuses"].items() if k != "202")
     out = {
         "bench": "webhook_busy",
@@ -166,6 +201,8 @@ def main() -> None:
         "load_average_1m_before_and_after": [load_before, round(os.getloadavg()[0], 2)],
         "backlog_calls": args.backlog,
         "q_worker_nice_as_shipped": _shipped_nice(),
+        "phases_run": names,
+        "phase_worker_env": {name: PHASES[name] for name in names},
         "webhook_p99_ms": shipped["p99_ms"],
         "phases": phases,
         "errors": errors,
@@ -175,7 +212,8 @@ def main() -> None:
     (RESULTS / "webhook_busy.json").write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps({k: out[k] for k in ("load_average_1m_before_and_after", "webhook_p99_ms", "meets_target")}))
     for name, result in phases.items():
-        print(name, {k: result[k] for k in ("p50_ms", "p99_ms", "statuses", "calls_analysed_meanwhile")})
+        keys = ("p50_ms", "p99_ms", "statuses", "calls_analysed_meanwhile", "connections", "load_average_1m_after")
+        print(name, {k: result[k] for k in keys})
 
 
 def _shipped_nice() -> int:

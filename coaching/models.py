@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.display import date_display
 from knowledgebase.dimensions import Dimension
 
 
@@ -65,7 +66,7 @@ class CoachingSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.speaker_name or 'Unnamed speaker'} on {self.call_started:%-d %b %Y}"  # names, never ids
+        return f"{self.speaker_name or 'Unnamed speaker'} on {date_display(self.call_started)}"  # names, never ids
 
 
 class DimensionScore(models.Model):

@@ -8,6 +8,7 @@ variable, instead of silently falling back to a default.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -141,3 +142,25 @@ def parse_database_url(url: str) -> dict:
         "PORT": str(parsed.port or ""),
         "OPTIONS": options,
     }
+
+
+# --- Which kind of process this is: the database settings differ (config/settings/base.py, "Database").
+WEB, WORKER, COMMAND = "web", "worker", "command"
+_web_tier = False
+
+
+def web_tier_mark() -> None:
+    """Called by config/wsgi.py before Django loads its settings: this process serves HTTP requests from many
+    threads (gunicorn), so it takes its database connections from a bounded pool."""
+    global _web_tier
+    _web_tier = True
+
+
+def process_role() -> str:
+    """WEB once config.wsgi marked the process, WORKER for `manage.py qcluster` (and every process it forks),
+    COMMAND for anything else (management commands, the dev server, pytest)."""
+    if _web_tier:
+        return WEB
+    if sys.argv[1:2] == ["qcluster"]:
+        return WORKER
+    return COMMAND

@@ -4,8 +4,8 @@ Threaded workers (gthread) with many threads: a client that sends its headers an
 one thread until the body is in (gunicorn hands the socket to a thread once data arrives, and the WSGI app reads
 the body from it). 2 workers × 40 threads keep /healthz and webhooks answering with 32 such clients connected
 (bench/slow_clients.py); beyond that, the reverse proxy must buffer request bodies (README, Deploying). An idle
-thread costs little; a thread that served a request keeps its database connection (DB_CONN_MAX_AGE), so
-PostgreSQL's max_connections must cover workers × threads per web host.
+thread costs little, and threads hold no database connection of their own: a request borrows one from its worker's
+pool (DB_POOL_MAX_SIZE, config/database.py), so a web host opens at most workers × DB_POOL_MAX_SIZE connections.
 """
 
 import os

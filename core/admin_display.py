@@ -1,9 +1,12 @@
-"""Shared admin building blocks: a read-only ModelAdmin and collapsed JSON rendering for raw payloads."""
+"""Shared admin building blocks: a read-only ModelAdmin, collapsed JSON rendering for raw payloads, and columns
+that show a stored figure the way every page does (core.display)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
+from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin
@@ -22,6 +25,18 @@ def json_details(value, *, summary: str = "Show raw JSON", limit: int = 200_000)
         summary,
         text,
     )
+
+
+def shown_as(field: str, formatter: Callable[[object], str], description: str) -> Callable[[object], str]:
+    """A list/readonly column for a model field, written by a core.display formatter (money, ms, m:ss, %).
+    Put it in list_display / readonly_fields and the raw field in `exclude`, so no page shows the raw number."""
+
+    @admin.display(description=description, ordering=field)
+    def column(obj) -> str:
+        return formatter(getattr(obj, field))
+
+    column.__name__ = f"{field}_shown"
+    return column
 
 
 class ReadOnlyModelAdmin(ModelAdmin):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.display import datetime_display
+
 
 class TokenScope(models.TextChoices):
     FULL = "full", "MCP tools and the read API"
@@ -96,7 +98,7 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         verb = "erased" if self.action == ErasureAction.ERASE else "un-erased (tombstone lifted)"
-        return f"{self.get_kind_display()} {verb} {self.created_at:%Y-%m-%d %H:%M} by {self.actor}"
+        return f"{self.get_kind_display()} {verb} {datetime_display(self.created_at)} by {self.actor}"
 
 
 class TombstoneKind(models.TextChoices):

@@ -11,7 +11,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from core.display import date_display, datetime_display
 
 GONG_ID_MAX = 20
 GONG_ID_REGEX = r"^[0-9]{1,20}$"
@@ -151,7 +152,7 @@ class Call(models.Model):
         """The title, or a readable stand-in: people read call names and dates, never the numeric Gong id."""
         if self.title:
             return self.title
-        return f"Untitled call, {timezone.localtime(self.started):%-d %b %Y}" if self.started else "Untitled call"
+        return f"Untitled call, {date_display(self.started)}" if self.started else "Untitled call"
 
 
 class CallParticipant(models.Model):
@@ -248,7 +249,7 @@ class WebhookEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.call_id} @ {self.received_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.call_id} @ {datetime_display(self.received_at)}"
 
 
 class ApiQuota(models.Model):
@@ -268,7 +269,7 @@ class ApiQuota(models.Model):
         db_table = "gong_api_quota"
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.day_count} requests on {self.day}"
+        return f"{self.name}: {self.day_count} requests on {date_display(self.day)}"
 
 
 # Scorecards and opportunities live in their own module (this one is long enough); importing them here

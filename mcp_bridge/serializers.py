@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from analysis.redaction import text_redact
+from core.display import clock as core_clock
 from mcp_bridge.budget import clip
 
 QUOTE_CHARS = 240
@@ -36,12 +37,8 @@ def num(value, digits: int = 2):
 
 
 def clock(ms) -> str | None:
-    if ms is None:
-        return None
-    seconds = int(ms) // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    """m:ss like every page (core.display.clock); None stays null in JSON."""
+    return None if ms is None else core_clock(ms)
 
 
 def day(moment) -> str | None:

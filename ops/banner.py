@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from analysis.services import budget_state
+from core.display import money_display, month_display
 from ops.conf import ops_setting
 from ops.permissions import request_is_ops
 
@@ -20,8 +21,8 @@ CACHE_KEY = "callcoach:ops:budget-banner"
 @dataclass(frozen=True)
 class BudgetBanner:
     level: str  # "warning" | "held"
-    month: str
-    spent_usd: str
+    month: str  # "Dec 2026"
+    spent_usd: str  # "$85.00"
     budget_usd: str
     percent: int
 
@@ -47,9 +48,9 @@ def budget_banner_get() -> BudgetBanner | None:
     if state.status in {"warning", "held"} and state.budget_usd:
         banner = BudgetBanner(
             level=state.status,
-            month=state.month,
-            spent_usd=f"{state.spent_usd:,.2f}",
-            budget_usd=f"{state.budget_usd:,.2f}",
+            month=month_display(state.month),
+            spent_usd=money_display(state.spent_usd),
+            budget_usd=money_display(state.budget_usd),
             percent=int(state.spent_usd * 100 / state.budget_usd),
         )
     cache.set(CACHE_KEY, banner or False, timeout=ops_setting("OPS_BUDGET_BANNER_CACHE_S"))

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from analysis.services import budget_state
+from core.display import money_display, month_display
 from core.errors import ApplicationError, NotFound
 from core.services import once_claim
 from gong.models import CallStatus
@@ -101,8 +102,8 @@ def budget_alert_check() -> str | None:
     recipients = list(settings.OPS_ALERT_EMAILS)
     if recipients and ops_setting("OPS_BUDGET_ALERT_EMAIL"):
         send_mail(
-            subject=_alert_subject(state.status, state.month),
-            message=_alert_body(state.status, spent, budget),
+            subject=_alert_subject(state.status, month_display(state.month)),
+            message=_alert_body(state.status, money_display(state.spent_usd), money_display(state.budget_usd)),
             from_email=None,
             recipient_list=recipients,
             fail_silently=False,
@@ -123,6 +124,6 @@ def _alert_body(level: str, spent: str, budget: str) -> str:
         else f"Spending passed {settings.ANALYSIS_BUDGET_WARN_RATIO:.0%} of the monthly budget."
     )
     return (
-        f"{what}\n\nSpent this month: ${spent} of ${budget} (ANALYSIS_MONTHLY_BUDGET_USD).\n"
+        f"{what}\n\nSpent this month: {spent} of {budget} (ANALYSIS_MONTHLY_BUDGET_USD).\n"
         f"Cost dashboard: {settings.PUBLIC_BASE_URL}/admin/ops/costs/\n"
     )

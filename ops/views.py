@@ -17,8 +17,9 @@ from analysis import reports
 from analysis.services import budget_state
 from coaching.access import viewer_for_request
 from coaching.calibration.agreement import scorecard_agreement_report
+from coaching.charts import Bar, bars, column_chart
+from core.display import count_display, date_display, money_display, month_display, percent_display
 from gong.reports import gong_quota_report
-from ops import charts
 from ops import selectors as pipeline
 from ops.conf import ops_setting
 from ops.metrics_read import counter_total
@@ -55,9 +56,33 @@ def _window(request: HttpRequest) -> tuple[dt.datetime, dt.datetime]:
     return start, dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
 
 
-def _slices(slices: list[reports.CostSlice]) -> list[tuple[reports.CostSlice, charts.Bar]]:
-    drawn = charts.bars((s.label, s.cost_usd, f"${s.cost_usd:,.4f}") for s in slices)
+def _slices(slices: list[reports.CostSlice]) -> list[tuple[reports.CostSlice, Bar]]:
+    drawn = bars((s.label, s.cost_usd, money_display(s.cost_usd)) for s in slices)
     return list(zip(slices, drawn, strict=True))
+
+
+BUCKETS = {"day": ("US$ per day", date_display, ""), "week": ("US$ per week", date_display, "Week of "),
+           "month": ("US$ per month", month_display, "")}  # fmt: skip
+
+
+def _cost_chart(series: list[reports.CostBucket], *, bucket: str, title: str):
+    """A column chart of Claude cost per bucket, in the portal's chart style, with $ on the axis and tooltips."""
+    axis, label_of, prefix = BUCKETS[bucket]
+    labels = [label_of(b.start) for b in series]
+    tips = [
+        f"{prefix}{label}: {money_display(b.cost_usd)} from {count_display(b.requests)} "
+        f"request{'' if b.requests == 1 else 's'}"
+        for label, b in zip(labels, series, strict=True)
+    ]
+    return column_chart(
+        values=[b.cost_usd for b in series],
+        labels=labels,
+        tips=tips,
+        axis=axis,
+        legend="Claude cost (sum of ledger rows)",
+        tick=money_display,
+        title=title,
+    )
 
 
 @require_http_methods(["GET"])
@@ -75,10 +100,11 @@ def costs(request: HttpRequest) -> HttpResponse:
         "projection": reports.month_projection_report(now=now),
         "budget": budget_state(),
         "result_cache": reports.result_cache_report(start=start, end=end),
-        "daily_svg": charts.columns_svg([(f"{b.start:%Y-%m-%d}", b.cost_usd) for b in daily]),
-        "daily_max": max((b.cost_usd for b in daily), default=0),
-        "weeks": list(zip(weeks, charts.bars((f"{b.start}", b.cost_usd, "") for b in weeks), strict=True)),
-        "months": list(zip(months, charts.bars((f"{b.start}", b.cost_usd, "") for b in months), strict=True)),
+        "daily_chart": _cost_chart(daily, bucket="day", title="Claude cost per day"),
+        "weekly_chart": _cost_chart(weeks, bucket="week", title="Claude cost per week, last 12 weeks"),
+        "monthly_chart": _cost_chart(months, bucket="month", title="Claude cost per month, last 12 months"),
+        "weeks": weeks,
+        "months": months,
         "by_model": _slices(reports.cost_by_report(start=start, end=end, dimension="model")),
         "by_purpose": _slices(reports.cost_by_report(start=start, end=end, dimension="purpose")),
         "by_mode": _slices(reports.cost_by_report(start=start, end=end, dimension="mode")),
@@ -98,7 +124,7 @@ def pipeline_view(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for_request(request)
     context = {
         "counts": pipeline.status_counts_report(),
-        "stuck_after_minutes": ops_setting("OPS_STUCK_AFTER_MINUTES"),
+        "stuck_after_s": stuck_after.total_seconds(),
         "stuck": pipeline.stuck_calls_report(viewer=viewer, older_than=stuck_after),
         "failed": pipeline.failed_calls_report(viewer=viewer, limit=50),
         "held": pipeline.held_calls_report(viewer=viewer, limit=50),
@@ -129,7 +155,9 @@ def gong_quota(request: HttpRequest) -> HttpResponse:
     quota = gong_quota_report(warn_ratio=ops_setting("OPS_GONG_QUOTA_WARN_RATIO"))
     context = {
         "quota": quota,
-        "used_percent": round((quota.used_ratio or 0) * 100, 1),
+        "used_percent": round((quota.used_ratio or 0) * 100, 1),  # the bar's width
+        "used_text": percent_display(quota.used_ratio or 0),
+        "spacing_ms": quota.spacing_s * 1000,
         "rate_limited": counter_total("callcoach_gong_requests", status="429"),
         "requests_by_status": counter_total("callcoach_gong_requests", by="status"),
     }

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import structlog
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -119,8 +120,14 @@ def api_call_record(
 
 
 def cache_hit_record(*, run_id: int, call_id: str, model: str) -> None:
-    """Log a result-cache hit in the ledger: zero tokens, $0, purpose cache_hit (reports count it apart)."""
-    ApiCall.objects.create(
+    """Log a result-cache hit in the ledger: zero tokens, $0, purpose cache_hit (reports count it apart).
+
+    The marker is the only write of a cache lookup, and its commit waited for the WAL flush to disk: on a busy
+    disk that flush, not the lookup's reads, was the lookup's time. A $0 marker needs no such wait, so on its own
+    transaction it commits with synchronous_commit off (PostgreSQL still writes it within ~3 × wal_writer_delay;
+    a server crash in that window loses markers only, never a paid request's row). Inside a caller's
+    transaction nothing is changed: SET LOCAL would relax that transaction's own commit too."""
+    marker = ApiCall(
         created_at=timezone.now(),
         run_id=run_id,
         call_id=call_id or "",
@@ -130,6 +137,13 @@ def cache_hit_record(*, run_id: int, call_id: str, model: str) -> None:
         cost_usd=Decimal(0),
         price_source="result cache: no request",
     )
+    if connection.in_atomic_block:
+        marker.save(force_insert=True)
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        marker.save(force_insert=True)
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,15 @@ from django.utils.html import format_html
 from coaching import views
 from coaching.access import Viewer, calls_visible_q
 from coaching.admin.visibility import VisibleModelAdmin
-from core.admin_display import json_details
+from core.admin_display import json_details, shown_as
+from core.display import duration_display
 from gong.models import Call, CallParticipant, Transcript
 
 
 @admin.register(Call)
 class CallAdmin(VisibleModelAdmin):
-    list_display = ["title", "started", "primary_user", "account_name", "call_type", "status", "participant_count"]
+    list_display = ["title", "started", shown_as("duration_s", duration_display, "Duration"), "primary_user",
+                    "account_name", "call_type", "status", "participant_count"]  # fmt: skip
     list_filter = ["status", "call_type", "source", "is_private", "scope", "direction"]
     search_fields = ["id", "title", "account_name", "opportunity_name"]
     list_select_related = ["primary_user"]

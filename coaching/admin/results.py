@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from coaching.access import Viewer, scores_visible_q, sessions_visible_q
 from coaching.admin.visibility import VisibleModelAdmin
 from coaching.admin_weekly import WeeklyReviewAdmin
 from coaching.models import CoachingSession, DimensionScore, WeeklyReview
-from core.admin_display import json_details
+from coaching.selectors.stats import stats_view
+from core.display import clock
+
+
+def _moments(items, *, text_key: str, empty: str = "—") -> str:
+    """Time-stamped items (key moments, evidence quotes) as "m:ss — text" lines: never raw milliseconds."""
+    rows = [
+        (clock(item.get("start_ms")) or "—", item.get(text_key) or "") for item in items or [] if isinstance(item, dict)
+    ]
+    return format_html_join("", "<div>{} — {}</div>", rows) if rows else empty
 
 
 def _call_link(call_id: str, label: str, anchor: str = "") -> str:
@@ -24,8 +33,8 @@ class CoachingSessionAdmin(VisibleModelAdmin):
     search_fields = ["speaker_name", "speaker_email", "call__id", "call__title"]
     list_select_related = ["call"]
     date_hierarchy = "call_started"
-    readonly_fields = ["stats_json"]
-    exclude = ["interaction_stats"]
+    readonly_fields = ["stats_table", "moments"]
+    exclude = ["interaction_stats", "key_moments"]
 
     def visible_q(self, viewer: Viewer):
         return sessions_visible_q(viewer)
@@ -35,8 +44,16 @@ class CoachingSessionAdmin(VisibleModelAdmin):
         return _call_link(obj.call_id, str(obj.call))
 
     @admin.display(description="Interaction stats")
-    def stats_json(self, obj: CoachingSession) -> str:
-        return json_details(obj.interaction_stats)
+    def stats_table(self, obj: CoachingSession) -> str:
+        """The stats in the portal's units (talk ratio %, durations m:ss) against their published ranges."""
+        rows = [(stat.label, stat.display, stat.target) for stat in stats_view(obj.interaction_stats)]
+        return format_html(
+            "<table>{}</table>", format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+        )
+
+    @admin.display(description="Key moments")
+    def moments(self, obj: CoachingSession) -> str:
+        return _moments(obj.key_moments, text_key="title")
 
 
 class ReviewedFilter(admin.SimpleListFilter):
@@ -63,9 +80,15 @@ class DimensionScoreAdmin(VisibleModelAdmin):
     search_fields = ["session__speaker_name", "rationale"]
     list_select_related = ["session__call", "reviewed_by"]
     date_hierarchy = "call_started"
+    readonly_fields = ["quotes"]
+    exclude = ["evidence"]
 
     def visible_q(self, viewer: Viewer):
         return scores_visible_q(viewer)
+
+    @admin.display(description="Evidence")
+    def quotes(self, obj: DimensionScore) -> str:
+        return _moments(obj.evidence, text_key="quote")
 
     @admin.display(description="Call page")
     def call_page(self, obj: DimensionScore) -> str:

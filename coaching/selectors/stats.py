@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from analysis.interaction import STAT_NAMES, STAT_RANGES, stat_assess
 from coaching.metrics import stats_assess
+from core.display import clock, percent_display
 
 
 @dataclass(frozen=True)
@@ -25,16 +26,6 @@ class StatView:
         return self.assessment in {"high", "low"}
 
 
-def clock(ms: int | float | None) -> str:
-    """Milliseconds as m:ss (or h:mm:ss)."""
-    if ms is None:
-        return ""
-    seconds = int(ms) // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 # Pauses are about a second: they read in seconds. Every other duration reads as m:ss, whatever its length.
 SECONDS_STATS = frozenset({"patience_s"})
 
@@ -45,7 +36,7 @@ def stat_display(name: str, value: float | None) -> str:
 
 
 def stat_target(name: str) -> str:
-    """The published range in the stat's own unit ("ideal 43:57, flag > 65%", "≤ 2:00")."""
+    """The published range in the stat's own unit ("ideal 43% talking, flag > 65%", "≤ 2:00")."""
     return _target(name)
 
 
@@ -54,7 +45,7 @@ def _format(name: str, value: float | None) -> str:
         return "—"
     unit = STAT_RANGES[name].unit if name in STAT_RANGES else ""
     if unit == "share":
-        return f"{value * 100:.0f}%"
+        return percent_display(value)
     if unit == "s":
         return f"{value:.1f} s" if name in SECONDS_STATS else clock(value * 1000)
     if unit == "questions":
@@ -69,9 +60,9 @@ def _target(name: str) -> str:
     parts = []
     if spec.unit == "share":
         if spec.low is not None:
-            parts.append(f"ideal {spec.low * 100:.0f}:{100 - spec.low * 100:.0f}")
+            parts.append(f"ideal {percent_display(spec.low)} talking")
         if spec.flag_above is not None:
-            parts.append(f"flag > {spec.flag_above * 100:.0f}%")
+            parts.append(f"flag > {percent_display(spec.flag_above)}")
         return ", ".join(parts)
     if spec.low is not None and spec.high is not None and spec.low != spec.high:
         parts.append(f"{_format(name, spec.low)}–{_format(name, spec.high)}")

@@ -22,6 +22,7 @@ from analysis.services import (
 )
 from coaching.models import DimensionScore
 from coaching.services.rubric_preview import recent_scores
+from core.display import money_display
 from core.errors import ApplicationError
 from knowledgebase.dimensions import DIMENSIONS, Dimension
 from knowledgebase.selectors import rubric_version_get
@@ -88,11 +89,15 @@ def _refusal(calls: list[PreviewCall], estimate: Estimate, budget: BudgetState) 
     if len(calls) > CLAUDE_MAX:
         return f"Choose at most {CLAUDE_MAX} calls: each one is a full Claude analysis."
     if budget.status == "held":
-        return f"This month's Claude budget is used up: ${budget.spent_usd:.2f} of ${budget.budget_usd:.2f}."
+        spent, budget_usd = money_display(budget.spent_usd), money_display(budget.budget_usd)
+        return f"This month's Claude budget is used up: {spent} of {budget_usd}."
     cost = estimate.cost_realtime_usd
     if budget.budget_usd is not None and cost is not None and budget.spent_usd + cost > budget.budget_usd:
         left = budget.budget_usd - budget.spent_usd
-        return f"The estimate (${cost:.4f}) is more than what is left of this month's Claude budget (${left:.4f})."
+        return (
+            f"The estimate ({money_display(cost)}) is more than what is left of this month's Claude budget "
+            f"({money_display(left)})."
+        )
     return ""
 
 

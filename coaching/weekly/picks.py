@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coaching.metrics import SkillGap
+from core.display import date_display
 from knowledgebase.dimensions import Dimension
 
 DIMENSION_LABELS: dict[str, str] = dict(Dimension.choices)
@@ -24,7 +25,7 @@ def _pick(session: dict, *, kind: str, reason: str, moment_kind: str, score: flo
     return {
         "kind": kind,
         "call_id": session["call_id"],
-        "title": session["call_title"] or f"Untitled call, {session['call_started']:%-d %b %Y}",
+        "title": session["call_title"] or f"Untitled call, {date_display(session['call_started'])}",
         "url": session["call_url"],
         "rep_id": session["rep_id"],
         "rep_name": session["speaker_name"],

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from coaching.selectors.stats import stat_display, stat_target
+from core.display import clock, date_display
 from core.escaping import http_link
 
 SCORE_MAX = 5.0
@@ -46,19 +47,6 @@ def _arrow(value: float | None) -> str:
 
 def _pct(value: float | None) -> int:
     return 0 if value is None else max(0, min(100, round(value / SCORE_MAX * 100)))
-
-
-def _mmss(ms: int | None) -> str:
-    if ms is None:
-        return ""
-    seconds = int(ms) // 1000
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
-def _day(iso: str) -> str:
-    """An ISO date as the portal writes dates: 23 Nov 2026."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%b %Y}"
 
 
 def _dimension_rows(metrics: dict, trends: dict, gaps: set[str]) -> list[dict]:
@@ -121,7 +109,7 @@ def review_context(*, metrics: dict, trends: dict, skill_gaps: list[dict], admin
         {
             **pick,
             "url": http_link(pick.get("url")),
-            "at": _mmss((pick.get("moment") or {}).get("start_ms")),
+            "at": clock((pick.get("moment") or {}).get("start_ms")),
             "score_text": _num(pick["score"]),
         }
         for pick in metrics["calls_to_review"]
@@ -142,7 +130,8 @@ def review_context(*, metrics: dict, trends: dict, skill_gaps: list[dict], admin
     ]
     return {
         "m": metrics,
-        "period_text": f"{_day(metrics['period']['start'])} to {_day(metrics['period']['end'])}",
+        "period_text": f"{date_display(date.fromisoformat(metrics['period']['start']))} to "
+        f"{date_display(date.fromisoformat(metrics['period']['end']))}",
         "is_team": metrics["scope"] == "team",
         "dimensions": _dimension_rows(metrics, trends, gap_keys),
         "overall": overall,

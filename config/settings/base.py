@@ -5,7 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from config.env import BASE_DIR, database_url, env_bool, env_float, env_int, env_list, env_str, parse_database_url
+from config.database import database_role_options
+from config.env import (
+    BASE_DIR,
+    database_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+    process_role,
+)
+from config.formats.en import formats as house_formats
 from config.logging import logging_config
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -77,6 +89,29 @@ DATABASES = {"default": parse_database_url(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT_S", 5))
+# The web tier (gunicorn: workers x threads) borrows a connection from a per-process pool for each request and gives
+# it back at the end, so a host holds at most GUNICORN_WORKERS x DB_POOL_MAX_SIZE connections however many threads
+# serve; a request that waits DB_POOL_TIMEOUT_S for one gets 503 + Retry-After (config/errors.py). The queue worker
+# and management commands keep one persistent connection per process (DB_CONN_MAX_AGE): they run one thing at a
+# time, and qcluster forks its processes, which must not inherit a pool's open sockets and threads.
+# DB_POOL_MAX_SIZE=0 turns the pool off (then every web thread keeps its own connection).
+DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 2)
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 10)
+DB_POOL_TIMEOUT_S = env_float("DB_POOL_TIMEOUT_S", 10.0)
+# Queue workers commit asynchronously (synchronous_commit=off) unless this is true; webhook commits stay synchronous.
+# Why that loses nothing that is not re-done: config/database.py.
+Q_WORKER_SYNCHRONOUS_COMMIT = env_bool("Q_WORKER_SYNCHRONOUS_COMMIT", False)
+PROCESS_ROLE = process_role()
+DATABASES["default"]["OPTIONS"]["application_name"] = f"callcoach-{PROCESS_ROLE}"  # who holds which connection
+DATABASES["default"]["OPTIONS"].update(
+    database_role_options(
+        PROCESS_ROLE,
+        pool=(DB_POOL_MIN_SIZE, DB_POOL_MAX_SIZE, DB_POOL_TIMEOUT_S),
+        worker_synchronous_commit=Q_WORKER_SYNCHRONOUS_COMMIT,
+    )
+)
+if "pool" in DATABASES["default"]["OPTIONS"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -90,6 +125,17 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The house date formats ("3 Dec 2026", "3 Dec 2026, 14:05"): config/formats/en/formats.py, read by Django's own
+# rendering (admin lists, change forms, the date filter) and by core.display.
+FORMAT_MODULE_PATH = ["config.formats"]
+# The same formats where no language is active (a command run with translations off, a worker).
+DATE_FORMAT = house_formats.DATE_FORMAT
+DATETIME_FORMAT = house_formats.DATETIME_FORMAT
+TIME_FORMAT = house_formats.TIME_FORMAT
+YEAR_MONTH_FORMAT = house_formats.YEAR_MONTH_FORMAT
+MONTH_DAY_FORMAT = house_formats.MONTH_DAY_FORMAT
+SHORT_DATE_FORMAT = house_formats.SHORT_DATE_FORMAT
+SHORT_DATETIME_FORMAT = house_formats.SHORT_DATETIME_FORMAT
 
 STATIC_URL = "static/"
 # Where `manage.py collectstatic` (run by `make serve`) writes the admin's assets for production's manifest storage.

@@ -39,16 +39,25 @@ def _note_request() -> None:
     _last_request = time.monotonic()
 
 
-def calls_fetch_request() -> None:
+def fetch_recently_requested() -> bool:
+    """Whether this process committed a fetch request to the database queue within the last half-debounce: that
+    fetch is still waiting out its debounce (no webhook for GONG_FETCH_DEBOUNCE_S), so it will claim any call
+    committed now too, and a webhook needs to add no task (nor a transaction around its one statement)."""
+    if not _queue_in_database():
+        return False
+    window = min(0.5, settings.GONG_FETCH_DEBOUNCE_S / 2)
+    return time.monotonic() - _last_request < window
+
+
+def calls_fetch_request(*, recently_requested: bool | None = None) -> None:
     """Within the transaction that created pending calls (no fetcher running): make sure a fetch runs soon.
 
-    Under a burst, one request per process per half-debounce is enough: a fetch asked for that recently is still
-    waiting out its debounce (no webhook for GONG_FETCH_DEBOUNCE_S), so it will claim this call too. That keeps
-    the queue table from taking a task row per webhook on the hottest path we have.
+    Under a burst, one request per process per half-debounce is enough (fetch_recently_requested): that keeps the
+    queue table from taking a task row per webhook on the hottest path we have. `recently_requested` is that
+    answer when the caller already asked (it decided on it whether to open a transaction).
     """
     if _queue_in_database():
-        window = min(0.5, settings.GONG_FETCH_DEBOUNCE_S / 2)
-        if time.monotonic() - _last_request < window:
+        if fetch_recently_requested() if recently_requested is None else recently_requested:
             return
         _enqueue(FETCH_TASK, group="gong_fetch", swallow=False)  # joins the current transaction
         transaction.on_commit(_note_request)

@@ -1,7 +1,10 @@
 """Accepting a Gong webhook delivery: parse, record the delivery, insert the call as pending, enqueue a fetch.
 
-The request path is one transaction with one commit: insert the call if new, insert the event, and (unless a
-fetcher is already running) the fetch task (see fetch_queue). No Gong request, no SELECT-then-INSERT race.
+The request path is one statement and one commit: insert the call if new, insert the event, and (unless a fetcher
+is running or was just asked for) the fetch task in the same transaction (see fetch_queue). While a fetch this
+process asked for is pending (the common case under load) a delivery is one round trip to PostgreSQL, the statement
+in autocommit mode; otherwise BEGIN + statement (+ the task's insert) + COMMIT (tests/gong/test_webhook_accept_path.py
+pins both). No Gong request, no SELECT-then-INSERT race.
 A delivery for a call we already know (a resent body, or a call the poller found first) is recorded as
 "duplicate" and creates no call and no work. A delivery for an erased call (an erasure tombstone names it, checked
 in the same statement) stores nothing at all — no call, no delivery row — and is answered "duplicate": Gong has
@@ -10,6 +13,7 @@ nothing to retry, and the sender learns nothing about the erasure.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -26,7 +30,12 @@ from core.text import json_storable
 from core.tombstones import erased_skip_note, subject_digests
 from gong.models import Call, CallSource, WebhookAuthMethod, WebhookEvent, WebhookEventStatus
 from gong.schemas import WebhookPayload
-from gong.services.fetch_queue import FETCH_LOCK_KEY, FETCHER_RUNNING_SQL, calls_fetch_request
+from gong.services.fetch_queue import (
+    FETCH_LOCK_KEY,
+    FETCHER_RUNNING_SQL,
+    calls_fetch_request,
+    fetch_recently_requested,
+)
 from gong.services.ingest import call_fields, call_new, call_row_metadata, insert_parts
 
 _GONG_ID = re.compile(r"^[0-9]{1,20}$")
@@ -94,10 +103,14 @@ def webhook_receive(
         trace_id=trace_id[:120],
         remote_addr=remote_addr or None,
     )
-    with transaction.atomic():
+    # Usually a fetch this process asked for moments ago will claim the call: then the one statement runs on its
+    # own and commits by itself (one round trip, no BEGIN/COMMIT). Otherwise the statement and the fetch task it may
+    # need share one transaction (the outbox: a call is never committed without its task).
+    recently_requested = fetch_recently_requested()
+    with contextlib.nullcontext() if recently_requested else transaction.atomic():
         status, fetcher_busy = _store(call=call, event=event)
         if status == WebhookEventStatus.ACCEPTED and not fetcher_busy:
-            calls_fetch_request()
+            calls_fetch_request(recently_requested=recently_requested)
     if status is None:
         erased_skip_note(path="webhook", kind=TombstoneKind.CALL, count=1)
         status = WebhookEventStatus.DUPLICATE

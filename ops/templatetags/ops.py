@@ -1,4 +1,5 @@
-"""{% ops_budget_banner %}: the budget warning above every admin page (see ops/banner.py)."""
+"""{% ops_budget_banner %}: the budget warning above every admin page (see ops/banner.py). Figures are formatted
+by core's `{% load display %}` filters, like every other page."""
 
 from __future__ import annotations
 
@@ -14,27 +15,3 @@ register = template.Library()
 def ops_budget_banner(context) -> dict:
     request = context.get("request")
     return {"banner": budget_banner_get() if request is not None and request_is_ops(request) else None}
-
-
-@register.filter
-def pct(value: float | None, digits: int = 1) -> str:
-    """0.853 → "85.3%"; None → "—" (no data to divide by)."""
-    if value is None:
-        return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%"
-
-
-@register.filter
-def duration(seconds: float | None) -> str:
-    """Seconds as a short human duration: 850 ms, 42 s, 12 min, 3.5 h, 2.1 d; None → "—"."""
-    if seconds is None:
-        return "—"
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 172_800:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86_400:.1f} d"

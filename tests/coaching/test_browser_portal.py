@@ -75,6 +75,8 @@ def _pages(world, role: str) -> list[tuple[str, str]]:
             ("weekly_review", f"/admin/coaching/weeklyreview/{review.pk}/report/"),
             ("weekly_email", f"/admin/coaching/weeklyreview/{review.pk}/report/?raw=1"),
         ]
+    if role in {"ops", "staff"}:
+        pages += [("ops_costs", reverse("ops:costs"))]  # the cost charts: same chart style, text ≥ 11 px
     if role == "ops":
         draft = RubricVersion.objects.filter(status="draft").first()
         pages += [

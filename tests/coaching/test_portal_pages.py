@@ -98,7 +98,7 @@ def test_rep_page_shows_weekly_trends_flags_stats_and_recurring_themes(client, t
     assert len(report.recent) == 3
     html = response.content.decode()
     assert html.count('<svg class="cc-chart"') == 4
-    assert "⚑ high" in html and "ideal 43:57, flag &gt; 65%" in html
+    assert "⚑ high" in html and "ideal 43% talking, flag &gt; 65%" in html
 
 
 def test_team_page_shows_a_heat_table_skill_gaps_and_the_best_example_calls(client, team):
@@ -148,7 +148,7 @@ def test_call_page_anchors_every_quote_at_its_sentence_and_highlights_searched_w
     assert 'id="analysis-cost"' not in html  # cost is for the roles that manage it
     client.force_login(login("u-ops", group="coaching ops"))
     html = client.get(reverse("admin:gong_call_change", args=[call.pk])).content.decode()
-    assert "<strong>$0.1200</strong> from 1 Claude request" in html
+    assert "<strong>$0.12</strong> from 1 Claude request" in html
 
 
 def test_call_page_marks_an_offline_analysis_clearly(client, team):
@@ -158,7 +158,7 @@ def test_call_page_marks_an_offline_analysis_clearly(client, team):
     assert 'class="cc-badge cc-badge-offline"' in html
     assert "Offline baseline — not scored by Claude." in html
     client.force_login(login("u-staff", group="staff"))
-    assert "$0 (no Claude request)" in client.get(reverse("admin:gong_call_change", args=[call.pk])).content.decode()
+    assert "$0.00 (no Claude request)" in client.get(reverse("admin:gong_call_change", args=[call.pk])).content.decode()
 
 
 def test_transcript_text_is_escaped_while_highlighting(client, team):

@@ -108,7 +108,6 @@ NOT_CALL_DATA = {
     "reports.weekly_dimension_means",  # over a scores queryset the caller selected through scores_visible
     "reports.trends_from",
     "reports.labelled_gaps",
-    "stats.clock",
     "stats.stat_display",
     "stats.stat_target",
     "calls.criteria_names",  # criterion keys -> names in a rubric version's content

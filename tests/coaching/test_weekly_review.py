@@ -112,7 +112,7 @@ def test_team_metrics_compare_with_last_week_and_flag_skill_gaps():
     picks = review.metrics["calls_to_review"]
     assert [pick["kind"] for pick in picks][:2] == ["best_example", "biggest_miss"]
     assert picks[0]["rep_id"] == rep_a.pk and picks[0]["moment"]["start_ms"] == 65_000
-    assert "listen at 01:05" in review.report_text
+    assert "listen at 1:05" in review.report_text
     assert "Skill gaps" in review.report_html
 
 

@@ -66,7 +66,7 @@ def test_cost_page_shows_the_window_total_and_offline_label(admin_client_logged_
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="ops-cost-total">$2.00<' in body
-    assert 'id="ops-prompt-cache">75.0%<' in body  # 300 cache-read of 400 prompt tokens
+    assert 'id="ops-prompt-cache">75%<' in body  # 300 cache-read of 400 prompt tokens
     assert "offline</span> at $0" in body
     assert "<svg" in body and "cdn" not in body.lower()
 
@@ -106,7 +106,7 @@ def test_gong_quota_page_shows_todays_requests_and_warns_near_the_budget(admin_c
         name="gong", defaults=dict(next_slot_at=now, day=now.astimezone(dt.UTC).date(), day_count=850)
     )
     body = admin_client_logged_in.get("/admin/ops/gong-quota/").content.decode()
-    assert 'id="ops-requests-today">850 / 1000<' in body
+    assert 'id="ops-requests-today">850 / 1,000<' in body
     assert "Gong quota warning" in body
 
 
