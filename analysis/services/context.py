@@ -138,6 +138,8 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
         "kb_max_tokens": settings.ANALYSIS_KB_MAX_TOKENS,
         "speakers": digest,
     }
+    if analyzer == Analyzer.OFFLINE:  # it reads some stats' ranges by call type (analysis.offline)
+        options["call_type"] = call_type
     if analyzer != Analyzer.OFFLINE:  # what shapes Claude's answer, beyond the prompt and the model
         options |= {"effort": settings.CLAUDE_EFFORT, "max_output_tokens": settings.CLAUDE_MAX_OUTPUT_TOKENS}
         options |= redaction_option()
