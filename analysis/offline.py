@@ -8,6 +8,11 @@ The dimension is then computed by analysis.scoring from those criteria, exactly 
 caps, N/A). Evidence quotes are the real sentences that matched. A negative product-knowledge observation is a
 product error only when a product document states the correction (a line naming the same words as "wrong:"):
 the correct fact is always the document's words, never made up. Results say `offline`.
+
+The call type matters where the rubric says so in numbers: on a call where the rep presents by design (a demo or
+a technical deep dive) the engagement rubric asks for "about one level more lenient per band" on talk ratio, so
+there the talk-ratio bounds that mark "the rep talks too much" are read one 10-point band higher
+(see PRESENTING_LENIENCY).
 """
 
 from __future__ import annotations
@@ -30,6 +35,12 @@ from analysis.scoring import SCORING_CONTRACT, round_half_up
 from knowledgebase.dimensions import DIMENSIONS
 
 OFFLINE_MODEL = "offline-keyword-v1"
+# Call types (gong.services.ingest.call_type_from) where the rep presents by design, and how much further each
+# stat's healthy range reaches there: the engagement rubric's "about one level more lenient per band" on a demo,
+# workshop or technical deep dive, its talk-ratio bands being 10 points wide (35–45–55–65–75%). Monologue length
+# has no such number in the rubric (it asks whether the floor is handed back), so it is read as on any call.
+PRESENTING_CALL_TYPES = frozenset({"demo", "technical_deep_dive"})
+PRESENTING_LENIENCY = {"talk_ratio": 0.10}
 # The offline analyzer's code is its prompt: its version is a hash of this module and the scoring rules.
 OFFLINE_MODULES = ("analysis.offline", "analysis.scoring", "analysis.schemas")
 
@@ -71,7 +82,21 @@ def speaker_sentences(turns: list[dict], speaker_id: str) -> list[_Sentence]:
     return _sentences(turns, speaker_id)
 
 
-def _observed(indicator: dict, sentences: list[_Sentence], stats: dict) -> list[tuple[_Sentence | None, str]]:
+def _stat_range(indicator: dict, call_type: str, positive: bool) -> tuple[float | None, float | None]:
+    """The indicator's [stat_min, stat_max]; on a presenting call type the bound that marks "too much" moves up by
+    the stat's leniency: a healthy range reaches further (its max), a warning starts later (its min)."""
+    low, high = indicator.get("stat_min"), indicator.get("stat_max")
+    shift = PRESENTING_LENIENCY.get(indicator.get("stat") or "", 0.0) if call_type in PRESENTING_CALL_TYPES else 0.0
+    if positive and high is not None:
+        high += shift
+    if not positive and low is not None:
+        low += shift
+    return low, high
+
+
+def _observed(
+    indicator: dict, sentences: list[_Sentence], stats: dict, call_type: str = "", positive: bool = True
+) -> list[tuple[_Sentence | None, str]]:
     hits: list[tuple[_Sentence | None, str]] = []
     keywords = [normalize(k) for k in indicator.get("keywords") or [] if normalize(k)]
     for sentence in sentences:
@@ -81,7 +106,7 @@ def _observed(indicator: dict, sentences: list[_Sentence], stats: dict) -> list[
     stat = indicator.get("stat")
     value = stats.get(stat) if stat else None
     if value is not None:
-        low, high = indicator.get("stat_min"), indicator.get("stat_max")
+        low, high = _stat_range(indicator, call_type, positive)
         if (low is None or value >= low) and (high is None or value <= high):
             hits.append((None, ""))
     return hits
@@ -127,7 +152,7 @@ def documented_correction(keyword: str, documents) -> tuple[str, str] | None:
 
 
 def dimension_offline(
-    rubric, sentences, stats, speaker, *, product_errors: int = 0
+    rubric, sentences, stats, speaker, *, product_errors: int = 0, call_type: str = ""
 ) -> tuple[DimensionResult, list[_Hit]]:
     hits: list[_Hit] = []
     criteria = []
@@ -135,12 +160,12 @@ def dimension_offline(
         mine = [
             _Hit(criterion, ind, True, s, k)
             for ind in criterion.get("positive_indicators", [])
-            for s, k in _observed(ind, sentences, stats)
+            for s, k in _observed(ind, sentences, stats, call_type, positive=True)
         ]
         mine += [
             _Hit(criterion, ind, False, s, k)
             for ind in criterion.get("negative_indicators", [])
-            for s, k in _observed(ind, sentences, stats)
+            for s, k in _observed(ind, sentences, stats, call_type, positive=False)
         ]
         hits += mine
         positive = sum(h.positive for h in mine)
@@ -190,12 +215,14 @@ def _product_errors(rubric, sentences, stats, documents) -> list[ProductError]:
     return sorted(errors, key=lambda e: e.start_ms or 0)
 
 
-def speaker_offline(*, speaker, turns, stats: dict, snapshot, documents) -> SpeakerResult:
+def speaker_offline(*, speaker, turns, stats: dict, snapshot, documents, call_type: str = "") -> SpeakerResult:
     sentences = _sentences(turns, speaker.speaker_id)
     errors = _product_errors(snapshot.rubrics["product_knowledge"], sentences, stats, documents)
     dimensions, all_hits = [], []
     for name in DIMENSIONS:
-        result, hits = dimension_offline(snapshot.rubrics[name], sentences, stats, speaker, product_errors=len(errors))
+        result, hits = dimension_offline(
+            snapshot.rubrics[name], sentences, stats, speaker, product_errors=len(errors), call_type=call_type
+        )
         dimensions.append(result)
         all_hits += [(name, h) for h in hits]
     good = [h for _, h in all_hits if h.positive]
@@ -246,6 +273,7 @@ def offline_analyze(*, inp) -> CallAnalysisResult:
             stats=inp.stats.get(s.speaker_id, {}),
             snapshot=inp.snapshot,
             documents=inp.documents,
+            call_type=inp.call.call_type or "",
         )
         for s in inp.internal
     ]

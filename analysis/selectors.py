@@ -33,6 +33,14 @@ def calls_waiting_for_batches(*, submitted_after) -> list[str]:
     return list(rows.values_list("call_id", flat=True))
 
 
+def call_batch_waiting(*, call_id: str, submitted_after) -> str:
+    """The Message Batch the call's run waits in (submitted after `submitted_after`), or "" when none."""
+    rows = AnalysisRun.objects.filter(
+        call_id=call_id, status=RunStatus.BATCH_SUBMITTED, claimed_at__gte=submitted_after
+    )
+    return rows.values_list("batch_id", flat=True).first() or ""
+
+
 @dataclass(frozen=True)
 class CostSummary:
     requests: int

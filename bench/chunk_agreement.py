@@ -16,8 +16,8 @@ shows, quoting the sentences that matched. It says nothing about Claude's own st
 same lines differently twice); the cost figures come from the fake API's usage, not from a model.
 
 Definitions (whole = the reference):
-- pairs: every (call, scored speaker, dimension) for scores; every (call, speaker, dimension, criterion) for
-  criteria;
+- pairs: every (call, scored speaker, dimension) for scores (also per dimension: scores_by_dimension, 8 pairs
+  each, so kappa is null there); every (call, speaker, dimension, criterion) for criteria;
 - exact: the same value (N/A equal to N/A; for criteria: the same status and level);
 - within_1: both N/A, or both scored and at most one level apart;
 - na_agreement: both N/A or both assessed;
@@ -161,13 +161,14 @@ def compare(whole: list[dict], chunked: list[dict], *, call: str) -> dict:
     """Score and criterion pairs of one call's two results (speakers matched by id)."""
     from analysis.quotes import normalize
 
-    scores, levels, statuses, quotes, differences = [], [], [], [0, 0], []
+    scores, levels, statuses, quotes, differences, by_dimension = [], [], [], [0, 0], [], {}
     by_id = {s["speaker_id"]: s for s in chunked}
     for speaker in whole:
         other = {d["dimension"]: d for d in by_id[speaker["speaker_id"]]["dimensions"]}
         for dimension in speaker["dimensions"]:
             mine = other[dimension["dimension"]]
             scores.append((dimension["score"], mine["score"]))
+            by_dimension.setdefault(dimension["dimension"], []).append(scores[-1])
             theirs = {c["key"]: c for c in mine["criteria"]}
             for criterion in dimension["criteria"]:
                 twin = theirs[criterion["key"]]
@@ -183,7 +184,10 @@ def compare(whole: list[dict], chunked: list[dict], *, call: str) -> dict:
                         "criterion": criterion["key"], "whole": [criterion["status"], criterion["level"]],
                         "chunked": [twin["status"], twin["level"]],
                     })  # fmt: skip
-    return {"scores": scores, "levels": levels, "statuses": statuses, "quotes": quotes, "differences": differences}
+    return {
+        "scores": scores, "levels": levels, "statuses": statuses, "quotes": quotes, "differences": differences,
+        "by_dimension": by_dimension,
+    }  # fmt: skip
 
 
 def summarise(compared: list[dict]) -> dict:
@@ -199,7 +203,12 @@ def summarise(compared: list[dict]) -> dict:
     criteria["invented"] = sum(a == "n_a" and b != "n_a" for a, b in statuses)
     criteria["met_flipped"] = sum({a, b} == {"met", "missed"} for a, b in statuses)
     criteria["evidence_recall"] = _share(found, cited)
-    return {"dimension_scores": _agreement(scores), "criteria": criteria}
+    dimensions = {}
+    for compared_call in compared:
+        for name, pairs in compared_call["by_dimension"].items():
+            dimensions.setdefault(name, []).extend(pairs)
+    by_dimension = {name: _agreement(pairs) for name, pairs in dimensions.items()}
+    return {"dimension_scores": _agreement(scores), "criteria": criteria, "scores_by_dimension": by_dimension}
 
 
 def cost(runs: list[dict]) -> dict:

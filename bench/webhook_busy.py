@@ -16,7 +16,8 @@ anyway); the worker niced but committing synchronously (Q_WORKER_SYNCHRONOUS_COM
 waits for its WAL flush, as before issue 19); the worker as shipped. worker_not_niced (nice 0, synchronous commits:
 the setup before the niceness fix) can be added with --phases. `webhook_p99_ms` is worker_as_shipped's.
 Each phase also records the web tier's and the worker's open PostgreSQL connections (pg_stat_activity by
-application_name) and the machine's 1-minute load average.
+application_name), the WAL flushes and bytes per second of the whole PostgreSQL server (pg_stat_wal: other
+databases on it count too) and the machine's 1-minute load average.
 """
 
 from __future__ import annotations
@@ -77,12 +78,27 @@ def gunicorn_shipped(env: dict, *, port: int, log: Path):
         )
 
 
+def wal_counters(database_url: str) -> tuple[int, int, float]:
+    """(WAL flushes, WAL bytes, now) for the whole PostgreSQL server (pg_stat_wal, PostgreSQL 14+)."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        syncs, size = conn.execute("SELECT wal_sync, wal_bytes FROM pg_stat_wal").fetchone()
+    return int(syncs), int(size), time.monotonic()
+
+
 def phase(host: str, hooks: list[bytes], *, rate: float, database_url: str) -> dict:
     before = analysed(database_url)
+    wal_before = wal_counters(database_url)
     result = constant_rate(f"http://{host}", hooks, rate=rate)
+    wal_after = wal_counters(database_url)
+    seconds = wal_after[2] - wal_before[2]
     return {
         **result,
         "calls_analysed_meanwhile": analysed(database_url) - before,
+        # Server-wide, so other databases' work on the same server counts too: compare phases, not absolutes.
+        "wal_flushes_per_s_server_wide": round((wal_after[0] - wal_before[0]) / seconds, 1),
+        "wal_kb_per_s_server_wide": round((wal_after[1] - wal_before[1]) / seconds / 1024, 1),
         "connections": connections_by_role(database_url),
         "load_average_1m_after": round(os.getloadavg()[0], 2),
     }
@@ -212,7 +228,15 @@ def main() -> None:
     (RESULTS / "webhook_busy.json").write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps({k: out[k] for k in ("load_average_1m_before_and_after", "webhook_p99_ms", "meets_target")}))
     for name, result in phases.items():
-        keys = ("p50_ms", "p99_ms", "statuses", "calls_analysed_meanwhile", "connections", "load_average_1m_after")
+        keys = (
+            "p50_ms",
+            "p99_ms",
+            "statuses",
+            "calls_analysed_meanwhile",
+            "wal_flushes_per_s_server_wide",
+            "connections",
+            "load_average_1m_after",
+        )
         print(name, {k: result[k] for k in keys})
 
 

@@ -2,7 +2,8 @@
 
 A database that is down or restarting is a temporary condition, not a bug: the answer is 503 with Retry-After,
 so Gong (and any client) retries instead of treating the delivery as failed for good. So is a web process whose
-connection pool had no free connection within DB_POOL_TIMEOUT_S (every connection busy). Anything else is a 500;
+connection pool gave no connection within DB_POOL_TIMEOUT_S: every connection busy, or — with the pool — the
+database down (the pool keeps trying to reconnect in the background while the request waits). Anything else is a 500;
 JSON outside the admin, Django's page in it. Neither ever carries the exception text (it may hold a DSN).
 """
 
@@ -17,6 +18,9 @@ from psycopg_pool import PoolTimeout, TooManyRequests
 
 RETRY_AFTER_S = 30
 POOL_BUSY_RETRY_AFTER_S = 5
+POOL_TIMEOUT_MESSAGE = (
+    "No database connection became free in time (all busy, or the database unreachable); retry later."
+)
 
 
 def database_unavailable(exc: BaseException | None) -> bool:
@@ -33,9 +37,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: 503 + Retry-After while the database is unavailable, otherwise a plain 500."""
     exc = sys.exc_info()[1]
     if pool_exhausted(exc):
-        response = JsonResponse(
-            {"error": "Every database connection of this server is busy; retry in a few seconds."}, status=503
-        )
+        response = JsonResponse({"error": POOL_TIMEOUT_MESSAGE}, status=503)
         response["Retry-After"] = str(POOL_BUSY_RETRY_AFTER_S)
         return response
     if database_unavailable(exc):

@@ -35,10 +35,12 @@ def timeout_s() -> float:
     return float(getattr(settings, "MCP_ANALYZE_TIMEOUT_S", DEFAULT_TIMEOUT_S))
 
 
-def _coach(call_id: str):
+def _coach(call_id: str, batch_run: int | None = None):
     close_old_connections()
     try:
-        return call_coach(call_id=call_id, worker="mcp", purpose=MCP_PURPOSE)
+        return call_coach(
+            call_id=call_id, worker="mcp", purpose=MCP_PURPOSE, takeover=batch_run is not None, batch_run=batch_run
+        )
     finally:
         connections.close_all()  # pool threads are long-lived; never leave a connection behind
 
@@ -53,8 +55,10 @@ def call_analyze_wait(*, call_id: str, timeout: float | None = None) -> Analysis
     return AnalysisWait(status=outcome.status, detail=outcome.detail, cache_hit=outcome.cache_hit)
 
 
-def calls_coach_later(*, call_ids: list[str]) -> int:
-    """Store sessions for calls whose analysis is ready (cache hits), in the background; returns how many."""
+def calls_coach_later(*, call_ids: list[str], batch_runs: dict[str, int] | None = None) -> int:
+    """Store sessions for calls whose analysis is ready (cache hits), in the background; returns how many.
+    `batch_runs` (call id → run an ended Message Batch just finished for it): those calls are taken over and get
+    that run's result as their own (see coaching.services.call_coach)."""
     for call_id in call_ids:
-        _POOL.submit(_coach, call_id)
+        _POOL.submit(_coach, call_id, (batch_runs or {}).get(call_id))
     return len(call_ids)

@@ -54,6 +54,7 @@ class BatchPoll:
     succeeded: int = 0
     failed: int = 0
     call_ids: list[str] = field(default_factory=list)  # calls whose runs finished in this poll
+    runs: dict[str, int] = field(default_factory=dict)  # call id → the run this poll finished for it
     errors: list[str] = field(default_factory=list)  # batches that could not be read this time
 
 
@@ -240,4 +241,5 @@ def batch_poll(*, batch_id: str | None = None) -> BatchPoll:
             poll.succeeded += ok
             poll.failed += not ok
             poll.call_ids.append(run.call_id)
+            poll.runs[run.call_id] = run.pk
     return poll

@@ -116,7 +116,7 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
     analyzer, the call id, chunking and KB-size settings, Claude's effort and output cap, and a digest of the
     participants' names, titles and affiliations; the product documents chosen for the prompt follow from the
     transcript and the knowledge, both already in the key. Without `call`/`transcript` this is the fast path of a
-    cache lookup (4 queries)."""
+    cache lookup (2 queries: the call's key facts, the knowledge hash)."""
     participants = []
     if call is not None and transcript is not None:
         participants = call_participants(call_id=call_id)
@@ -138,6 +138,8 @@ def key_inputs_get(*, call_id: str, analyzer: str | None = None, call=None, tran
         "kb_max_tokens": settings.ANALYSIS_KB_MAX_TOKENS,
         "speakers": digest,
     }
+    if analyzer == Analyzer.OFFLINE:  # it reads some stats' ranges by call type (analysis.offline)
+        options["call_type"] = call_type
     if analyzer != Analyzer.OFFLINE:  # what shapes Claude's answer, beyond the prompt and the model
         options |= {"effort": settings.CLAUDE_EFFORT, "max_output_tokens": settings.CLAUDE_MAX_OUTPUT_TOKENS}
         options |= redaction_option()

@@ -52,8 +52,10 @@ def dimension_rescore_offline(
         return None
     sentences = speaker_sentences(inp.turns, speaker_id)
     stats = inp.stats.get(speaker_id, {})
-    now, _ = dimension_offline(active, sentences, stats, speaker)
-    draft, _ = dimension_offline(replace(active, content=content, version_id=version_id), sentences, stats, speaker)
+    call_type = inp.call.call_type or ""
+    now, _ = dimension_offline(active, sentences, stats, speaker, call_type=call_type)
+    draft_rubric = replace(active, content=content, version_id=version_id)
+    draft, _ = dimension_offline(draft_rubric, sentences, stats, speaker, call_type=call_type)
     return Rescore(active=now.score, draft=draft.score)
 
 

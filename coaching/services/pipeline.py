@@ -21,7 +21,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from analysis.selectors import batches_open, calls_waiting_for_batches
+from analysis.models import RunStatus
+from analysis.selectors import batches_open, call_batch_waiting, calls_waiting_for_batches, run_get
 from analysis.services import (
     AnalysisOutcome,
     analysis_for_call,
@@ -80,6 +81,15 @@ def _settle(call_id: str, outcome: AnalysisOutcome) -> CoachOutcome:
     return CoachOutcome(call_id, "failed", outcome.error)
 
 
+def _batch_result(call_id: str, run_id: int) -> AnalysisOutcome | None:
+    """The succeeded run an ended Message Batch made for this call (its own result, not a cache hit); None when
+    the batch's run failed (the call is then analysed again, realtime)."""
+    run = run_get(run_id=run_id)
+    if run.status == RunStatus.SUCCEEDED and run.call_id == call_id:
+        return AnalysisOutcome(run.pk, "succeeded", False)
+    return None
+
+
 def call_coach(
     *,
     call_id: str,
@@ -89,6 +99,7 @@ def call_coach(
     fresh_result: bool = False,
     purpose: str = "",
     realtime: bool = False,
+    batch_run: int | None = None,
 ) -> CoachOutcome:
     """Claim the call, analyse it (or reuse a cached analysis), store its sessions and mark it analysed.
 
@@ -100,7 +111,13 @@ def call_coach(
     Batch and the call stays `analyzing` until the sweep ingests it; forced, takeover (a batch that failed comes
     back realtime, so nothing is lost), purposed (someone waiting, e.g. MCP) and `realtime` requests (an operator's
     `analyze_calls`) stay realtime.
+    `batch_run` (with takeover): the run the ended batch finished for this call; when it succeeded its result is
+    the call's analysis as it is, not looked up again by the current cache key (a knowledge, prompt or model change
+    while the batch ran would miss it and pay for the call a second time).
     """
+    waiting = "" if takeover else call_batch_waiting(call_id=call_id, submitted_after=timezone.now() - BATCH_PATIENCE)
+    if waiting:  # busy, not stuck: a redelivered task or an operator's run must not claim it (nor count an attempt)
+        return CoachOutcome(call_id, "batch_submitted", f"waiting for Message Batch {waiting}")
     stale_after_s = 0 if takeover else settings.ANALYSIS_CLAIM_TIMEOUT_S
     # A takeover is a finished batch collecting its result, not another stale worker: no attempt limit.
     max_attempts = 0 if takeover else settings.ANALYSIS_MAX_ATTEMPTS
@@ -110,12 +127,14 @@ def call_coach(
     if not claimed:
         return CoachOutcome(call_id, "not_claimed", "already analysed, or another worker holds the claim")
     try:
-        extra = {"purpose": purpose} if purpose else {}
-        if not (force or takeover or purpose or realtime):
-            extra["mode"] = analysis_mode_for(call_id=call_id)
-        outcome = analysis_for_call(
-            call_id=call_id, force=force, worker=worker, fresh_result=fresh_result or takeover, **extra
-        )
+        outcome = _batch_result(call_id, batch_run) if takeover and batch_run is not None else None
+        if outcome is None:
+            extra = {"purpose": purpose} if purpose else {}
+            if not (force or takeover or purpose or realtime):
+                extra["mode"] = analysis_mode_for(call_id=call_id)
+            outcome = analysis_for_call(
+                call_id=call_id, force=force, worker=worker, fresh_result=fresh_result or takeover, **extra
+            )
     except DatabaseError:
         raise
     except Exception as exc:
@@ -130,14 +149,21 @@ def calls_coach_batch(*, call_ids: list[str], force: bool = False, worker: str =
     """Claim the calls and submit those needing Claude to one Message Batch (half price); cache hits, offline
     analyses and failures are settled at once, submitted calls stay `analyzing` until the batch is ingested."""
     stale = settings.ANALYSIS_CLAIM_TIMEOUT_S
+    waiting = set(calls_waiting_for_batches(submitted_after=timezone.now() - BATCH_PATIENCE))
     claimed = [
         c
         for c in call_ids
-        if call_claim_for_analysis(
+        if c not in waiting
+        and call_claim_for_analysis(
             call_id=c, worker=worker, stale_after_s=stale, force=force, max_attempts=settings.ANALYSIS_MAX_ATTEMPTS
         )
     ]
-    outcomes = [CoachOutcome(c, "not_claimed", "already analysed, or claimed") for c in call_ids if c not in claimed]
+    outcomes = [CoachOutcome(c, "batch_submitted", "waiting for its Message Batch") for c in call_ids if c in waiting]
+    outcomes += [
+        CoachOutcome(c, "not_claimed", "already analysed, or claimed")
+        for c in call_ids
+        if c not in claimed and c not in waiting
+    ]
     if not claimed:
         return outcomes
     submission = batch_submit(call_ids=claimed, force=force, worker=worker)
@@ -152,7 +178,8 @@ def calls_coach_batch_ingest(*, worker: str = "") -> BatchIngest:
     poll = batch_poll()
     report = BatchIngest(batches_checked=poll.checked, batches_ended=poll.ended)
     for call_id in poll.call_ids:
-        report.outcomes.append(call_coach(call_id=call_id, worker=worker, takeover=True))
+        outcome = call_coach(call_id=call_id, worker=worker, takeover=True, batch_run=poll.runs.get(call_id))
+        report.outcomes.append(outcome)
     return report
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import CharField, Value
+
 from knowledgebase.dimensions import DIMENSIONS
 from knowledgebase.models import Document, Rubric
 from knowledgebase.schemas import sha256_of
@@ -129,18 +131,20 @@ def knowledge_snapshot_get(*, role: str = "", call_type: str = "") -> KnowledgeS
 
 
 def knowledge_version_hash(*, role: str = "", call_type: str = "") -> str:
-    """The same hash as ``knowledge_snapshot_get(...).hash`` from two narrow queries (no content or bodies)."""
+    """The same hash as ``knowledge_snapshot_get(...).hash`` from one narrow query (no content or bodies): the
+    candidate rubrics and the active documents in one UNION ALL, so a cache lookup pays one round trip for it."""
     role, call_type = _scope(role, call_type)
-    rows = list(
-        Rubric.objects.filter(active_version__isnull=False, role__in={"", role}, call_type__in={"", call_type})
-        .order_by("dimension", "key")
-        .values_list("dimension", "role", "call_type", "key", "name", "active_version__sha256")
-    )
-    chosen = _most_specific(rows, role=role, call_type=call_type)
+    blank = Value("", output_field=CharField())
+    rubrics = Rubric.objects.filter(
+        active_version__isnull=False, role__in={"", role}, call_type__in={"", call_type}
+    ).values_list(Value("rubric", output_field=CharField()), "dimension", "role", "call_type", "key", "name",
+                  "active_version__sha256")  # fmt: skip
     documents = Document.objects.filter(active_version__isnull=False).values_list(
-        "kind", "key", "active_version__sha256"
+        Value("document", output_field=CharField()), "kind", blank, blank, "key", blank, "active_version__sha256"
     )
+    rows = list(rubrics.union(documents, all=True))  # unordered: one rubric per scope, and _hash sorts
+    chosen = _most_specific([row[1:] for row in rows if row[0] == "rubric"], role=role, call_type=call_type)
     return _hash(
         [["rubric", dimension, row[3], row[4], row[5]] for dimension, row in chosen.items()],
-        [["document", kind, key, sha] for kind, key, sha in documents],
+        [["document", kind, key, sha] for source, kind, _, _, key, _, sha in rows if source == "document"],
     )

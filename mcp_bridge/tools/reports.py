@@ -42,7 +42,7 @@ def _progress(viewer, job: Job) -> dict:
     batch = None
     if job.batch_id:
         poll = batch_poll(batch_id=job.batch_id)
-        calls_coach_later(call_ids=poll.call_ids)
+        calls_coach_later(call_ids=poll.call_ids, batch_runs=poll.runs)
         batch = {"id": job.batch_id, "ended": bool(poll.ended), "ingested_now": len(poll.call_ids)}
     counts = Counter(call.status for call in calls)
     unfinished = sum(counts[status] for status in UNFINISHED)

@@ -107,3 +107,19 @@ def test_the_prompt_version_is_stable_without_a_change(kb, settings, fresh_versi
     settings.ANALYZER = "claude"
     call = call_with_reps()
     assert key_inputs_get(call_id=call.pk).cache_key == key_inputs_get(call_id=call.pk).cache_key
+
+
+def test_a_cache_hit_is_four_queries_key_facts_knowledge_run_and_its_ledger_marker(kb, offline):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from analysis.services import analysis_for_call
+
+    call = call_with_reps()
+    first = analysis_for_call(call_id=call.pk)
+    with CaptureQueriesContext(connection) as queries:
+        hit = analysis_for_call(call_id=call.pk)
+    assert hit.cache_hit and hit.run_id == first.run_id
+    tables = [q["sql"].split(" FROM ", 1)[-1].split()[0] if "FROM" in q["sql"] else q["sql"][:30] for q in queries]
+    assert len(queries) == 4, tables  # the knowledge hash is one UNION ALL (it was two queries)
+    assert "UNION ALL" in queries.captured_queries[1]["sql"]

@@ -93,3 +93,46 @@ def test_a_bad_threshold_is_refused(monkeypatch):
         importlib.reload(module)
     monkeypatch.delenv("ANALYSIS_BATCH_BELOW_TOKENS")
     importlib.reload(module)
+
+
+def test_knowledge_published_while_the_batch_runs_does_not_pay_for_the_call_twice(kb, short_policy):
+    """The batch's answer is the call's analysis (made with the knowledge of its submission, as a realtime
+    analysis finished a minute earlier would be): ingesting it stores its sessions, it does not re-analyse."""
+    from tests.factories.knowledgebase import document_published
+
+    fake = short_policy
+    call = call_with_reps(rounds=2)
+    assert call_coach(call_id=call.pk, worker="t").status == "batch_submitted"
+    run = AnalysisRun.objects.get(call_id=call.pk)
+    document_published(title="Price list", body="Growth costs $99 from next month.")  # the knowledge changes
+    calls_coach_sweep()
+    call.refresh_from_db()
+    assert call.status == CallStatus.ANALYZED
+    assert fake.requests == []  # no realtime re-analysis: the batch's answer was paid for already
+    assert CoachingSession.objects.get(call=call, is_current=True).run_id == run.pk
+    assert AnalysisRun.objects.filter(call_id=call.pk).count() == 1
+
+
+@pytest.mark.parametrize("again", ["redelivered task", "analyze_calls"])
+def test_a_call_waiting_in_a_batch_is_not_reclaimed_nor_failed_by_another_delivery(kb, short_policy, settings, again):
+    """The queue is at-least-once and an operator may run analyze_calls while a batch runs: neither may count an
+    attempt against the call (which would fail it as 'every worker stopped') — the batch's answer must land."""
+    from django.core.management import call_command
+
+    fake = short_policy
+    fake.batch_polls_until_done = 1
+    call = call_with_reps(rounds=2)
+    assert call_coach(call_id=call.pk, worker="t").status == "batch_submitted"
+    settings.ANALYSIS_CLAIM_TIMEOUT_S = 0  # the claim looks stale …
+    settings.ANALYSIS_MAX_ATTEMPTS = 1  # … and one more claim would exhaust the attempts
+    if again == "analyze_calls":
+        call_command("analyze_calls", "--call", call.pk)
+    else:
+        assert call_coach(call_id=call.pk, worker="t2").status == "batch_submitted"
+    call.refresh_from_db()
+    assert (call.status, call.attempts) == (CallStatus.ANALYZING, 1)
+    calls_coach_sweep()  # still running
+    calls_coach_sweep()  # ended: ingested
+    call.refresh_from_db()
+    assert call.status == CallStatus.ANALYZED
+    assert fake.requests == [] and len(fake.batches) == 1

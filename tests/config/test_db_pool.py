@@ -17,6 +17,7 @@ import psycopg
 import pytest
 import requests
 
+from config.errors import POOL_TIMEOUT_MESSAGE
 from gong.models import Call
 from tests.config.serving import URL_KEY, make_serve, served_database_url
 from tests.gong.conftest import fixture_json
@@ -125,7 +126,8 @@ def test_a_request_that_gets_no_connection_within_the_timeout_gets_a_clear_503_n
     assert sorted({status for status, *_ in results}) == [202, 503]
     assert len(accepted) <= WORKERS * POOL_MAX  # those held a connection: they went through when the lock went
     for answer, seconds in refused:
-        assert answer.json() == {"error": "Every database connection of this server is busy; retry in a few seconds."}
+        assert answer.json() == {"error": POOL_TIMEOUT_MESSAGE}
+        assert "retry later" in POOL_TIMEOUT_MESSAGE
         assert answer.headers["Retry-After"] == "5"
         assert POOL_TIMEOUT_S - 0.5 < seconds < POOL_TIMEOUT_S + 2.0  # at the pool's timeout, not the lock's end
     # Nothing half-done: a refused delivery stored nothing (Gong sends it again), an accepted one is stored.
@@ -133,3 +135,29 @@ def test_a_request_that_gets_no_connection_within_the_timeout_gets_a_clear_503_n
     assert stored == set(accepted)
     assert health.status_code in (200, 503)  # answered (503 = "database": no connection within the timeout)
     assert "database" in health.json()["checks"]
+
+
+def test_a_pool_timeout_is_a_503_and_a_refused_connection_stays_the_database_unavailable_503(rf):
+    import sys
+
+    from django.db import OperationalError
+    from psycopg_pool import PoolTimeout
+
+    from config.errors import server_error
+
+    def answer_to(cause: Exception):
+        try:
+            try:
+                raise cause
+            except Exception as exc:
+                raise OperationalError(str(exc)) from exc  # as Django's wrap_database_errors does
+        except OperationalError:
+            assert sys.exc_info()[0] is OperationalError
+            return server_error(rf.get("/webhooks/gong/"))
+
+    busy = answer_to(PoolTimeout("couldn't get a connection after 3.00 sec"))
+    assert (busy.status_code, busy["Retry-After"]) == (503, "5")
+    assert json.loads(busy.content) == {"error": POOL_TIMEOUT_MESSAGE}
+    down = answer_to(psycopg.OperationalError("connection refused"))
+    assert (down.status_code, down["Retry-After"]) == (503, "30")
+    assert json.loads(down.content) == {"error": "The database is unavailable; retry later."}

@@ -77,3 +77,26 @@ def test_too_many_ids_or_two_selections_are_refused(world):
     both = call_as(world.users["boss"], "batch_analyze_calls", {"call_ids": ["1"], "rep": "ada"})
     assert both.is_error
     assert both.text == "Give either `call_ids` or `rep` (with an optional period), or a `handle` for progress."
+
+
+def test_knowledge_published_while_the_batch_runs_is_not_paid_for_twice(world, fake_claude):
+    """The batch's answers become the calls' analyses (taken over with the run the batch made), not a second,
+    realtime analysis under the new knowledge's cache key. Last in the module: it publishes documents."""
+    from analysis.models import AnalysisRun, ApiCall
+    from tests.factories.knowledgebase import document_published
+
+    calls = world.calls["ben"]
+    committed(_reopen, calls)
+    committed(document_published, title="Price list", body="Growth costs $89.")  # not the earlier test's keys
+    ben = world.users["ben"]
+    before = AnalysisRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    started = call_as(ben, "batch_analyze_calls", {"rep": "me"}).data
+    assert started["submitted"] == {"batch_submitted": 3}
+    committed(document_published, title="Price list 2", body="Growth costs $99 from next month.")
+    progress = _until_done(ben, started["handle"])
+    assert progress["done"] is True and progress["by_status"] == {"analyzed": 4}
+    assert fake_claude.requests == []  # no realtime request: each call paid for once, in the batch
+    batch_runs = set(AnalysisRun.objects.filter(pk__gt=before).values_list("pk", flat=True))
+    current = CoachingSession.objects.filter(call_id__in=calls, is_current=True, run_id__in=batch_runs)
+    assert len(batch_runs) == 3 and set(current.values_list("run_id", flat=True)) == batch_runs
+    assert not ApiCall.objects.filter(run_id__in=batch_runs, purpose="cache_hit").exists()  # their own results
