@@ -21,6 +21,9 @@ from config.formats.en import formats as house_formats
 from config.logging import logging_config
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+# Former keys, still accepted while rotating SECRET_KEY: sessions and, for erasure tombstones (core.tombstones),
+# digests made under an old key keep matching, so an erasure stays in force across a rotation.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
