@@ -4,10 +4,17 @@ A behaviour happens somewhere in a call (discovery early, next steps late): aver
 down in every part where it could not happen. So the merge works on criteria, then recomputes the dimension:
 - per criterion: a part marks a criterion n_a when it gave no occasion for it (the instructions say so), so
   absence never votes. Met in every part that assessed it → met, at the best level among them; missed in every
-  such part → missed, at their (rounded half up) mean level; met in some and missed in others (a rep who did it
-  well early and badly later) → neither overrides: the mean level of all those parts, met at MET_LEVEL or above,
-  missed below. (Letting any met win threw the misses away and scored chunked calls above the same call judged
-  whole, more so the more parts: bench/chunk_agreement.py.) No part assessed it → n_a.
+  such part → missed, at their (rounded half up) mean level. Met in some and missed in others depends on the kind
+  of criterion (the rubric's `once_is_enough`):
+  - judged throughout the call (accuracy, listening, talk balance — the default): a rep who did it well early and
+    badly later → neither overrides: the mean level of all those parts, met at MET_LEVEL or above, missed below.
+    (Letting any met win threw the misses away and scored chunked calls above the same call judged whole, more
+    so the more parts: bench/chunk_agreement.py.)
+  - once is enough (a next step agreed, the critical event asked about): the parts without it say "missed" (any
+    stretch of a call is an occasion to ask, and a part cannot know another part holds it), yet the call shows
+    the behaviour → met, at the best met level, as judged whole. Averaging would score such a call lower the
+    more parts it is cut into.
+  No part assessed it → n_a.
 - evidence: the parts' quotes that back the merged status (met parts for met, missed parts for missed),
   de-duplicated by (turn, normalized quote) — the overlap shows the same lines to two parts — at most 2.
 - the dimension's score, cap and N/A: computed from the merged criteria by analysis.scoring, as for a whole call.
@@ -40,11 +47,11 @@ def _unique(items, key, limit: int | None = None) -> list:
     return out[:limit] if limit else out
 
 
-def criterion_merge(parts: list[CriterionResult]) -> CriterionResult:
+def criterion_merge(parts: list[CriterionResult], *, once_is_enough: bool = False) -> CriterionResult:
     """One criterion judged in several parts → one judgement (see the module docstring)."""
     met = [p for p in parts if p.status == "met" and p.level is not None]
     missed = [p for p in parts if p.status == "missed" and p.level is not None]
-    if met and missed:
+    if met and missed and not once_is_enough:
         level = round_half_up(sum(p.level for p in met + missed) / len(met + missed))
         status, backing = ("met", met) if level >= MET_LEVEL else ("missed", missed)
     elif met:
@@ -71,7 +78,9 @@ def dimension_merge(parts: list[DimensionResult], *, rubric, product_errors: int
     for part in parts:
         for criterion in part.criteria:
             by_key.setdefault(criterion.key, []).append(criterion)
-    criteria = [criterion_merge(judged) for judged in by_key.values()]
+    content = rubric.content if rubric is not None else {}
+    once = {c.get("key") for c in content.get("criteria", []) if c.get("once_is_enough")}
+    criteria = [criterion_merge(judged, once_is_enough=key in once) for key, judged in by_key.items()]
     fullest = max(parts, key=_assessed)
     return dimension_result(
         name=parts[0].dimension,

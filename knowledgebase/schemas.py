@@ -71,6 +71,10 @@ class Criterion(_Strict):
     anchors: dict[str, str]
     # A gate: the dimension's score is at most this criterion's level (e.g. accuracy: one wrong claim caps it).
     caps_score: bool | None = None
+    # A presence criterion (a next step agreed, the critical event asked about): shown once anywhere in the call
+    # is the behaviour, so in a call analysed in parts one part that shows it outweighs parts that did not.
+    # Unset: judged throughout the call (parts that disagree are averaged) — see analysis/merge.py.
+    once_is_enough: bool | None = None
 
     @field_validator("positive_indicators", "negative_indicators", mode="before")
     @classmethod

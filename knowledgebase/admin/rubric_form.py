@@ -44,6 +44,11 @@ class CriterionForm(forms.Form):
     weight_was = forms.IntegerField(required=False, widget=forms.HiddenInput)
     description = forms.CharField(label="What it looks for", widget=TEXT)
     caps_score = forms.BooleanField(label="Caps the dimension's score at its level", required=False)
+    once_is_enough = forms.BooleanField(
+        label="Once in the call is enough", required=False,
+        help_text="Tick for something the rep needs to do once (agree a next step, ask what drives the date); "
+        "leave unticked for what is judged throughout the call (accuracy, listening).",
+    )  # fmt: skip
     positive = forms.CharField(label="Positive indicators (one per line)", widget=LINES)
     negative = forms.CharField(label="Negative indicators (one per line)", widget=LINES)
     anchor_1 = forms.CharField(label="Level 1", widget=TEXT)
@@ -116,6 +121,7 @@ def rubric_form_initial(content: dict) -> tuple[dict, list[dict]]:
                 "weight": criterion.get("weight"), "weight_was": criterion.get("weight"),
                 "description": criterion.get("description", ""),
                 "caps_score": bool(criterion.get("caps_score")),
+                "once_is_enough": bool(criterion.get("once_is_enough")),
                 "positive": "\n".join(indicator_line(i) for i in criterion.get("positive_indicators", [])),
                 "negative": "\n".join(indicator_line(i) for i in criterion.get("negative_indicators", [])),
                 **{f"anchor_{level}": anchors.get(level, "") for level in LEVELS},
@@ -174,6 +180,7 @@ def rubric_form_content(meta: RubricMetaForm, criteria: forms.BaseFormSet, *, ke
                 "negative_indicators": form.cleaned_data["negative"],
                 "anchors": {level: form.cleaned_data[f"anchor_{level}"] for level in LEVELS},
                 **({"caps_score": True} if form.cleaned_data.get("caps_score") else {}),
+                **({"once_is_enough": True} if form.cleaned_data.get("once_is_enough") else {}),
             }
             for (key, _name), form in zip(keys, _kept_forms(criteria), strict=True)
         ],

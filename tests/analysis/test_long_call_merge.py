@@ -34,8 +34,9 @@ def judge(speaker_id, dimension, key, lines):
     return DISCOVERY[key] if asked else ("n_a", None)
 
 
-def _call(*, tokens: int):
-    """Discovery questions in the first fifth of the call only; then pitch and objection handling."""
+def _call(*, tokens: int, close: str = ""):
+    """Discovery questions in the first fifth of the call only; then pitch and objection handling (and `close`,
+    the rep's last line, when given)."""
     rng = random.Random(5)
     call = CallFactory(call_type="discovery")
     CallParticipantFactory(call=call, speaker_id=REP_SPEAKER, affiliation=Affiliation.INTERNAL)
@@ -47,6 +48,8 @@ def _call(*, tokens: int):
         buyer = " ".join(rng.choice(b.CUSTOMER_STORY + b.OBJECTIONS) for _ in range(3))
         lines += [(REP_SPEAKER, "Internal", rep), (BUYER_SPEAKER, "External", buyer)]
         total += (len(rep) + len(buyer)) // 4 + 10
+    if close:
+        lines.append((REP_SPEAKER, "Internal", close))
     TranscriptFactory(call=call, lines=lines)
     return call
 
@@ -131,3 +134,35 @@ def test_a_rep_who_asks_early_and_skips_discovery_later_is_not_scored_on_the_goo
 def _rep_lines(request) -> list[str]:
     text = request["messages"][0]["content"].split("Transcript:\n", 1)[1]
     return [line for line in text.splitlines() if ": " in line and not line.split(": ", 1)[0].endswith("B")]
+
+
+CLOSE = "Let's book the follow-up for next Tuesday at ten and I'll send the proposal tomorrow."
+
+
+def closing_judge(speaker_id, dimension, key, lines):
+    """Next steps: met 5 where the rep books the dated follow-up; elsewhere missed 1 (the rep was talking and did
+    not close — a part cannot know the close comes later)."""
+    if dimension != "engagement" or key != "next_steps":
+        return ("met", 3)
+    return ("met", 5) if any("book the follow-up for next Tuesday" in line for line in lines) else ("missed", 1)
+
+
+def test_next_steps_agreed_at_the_end_score_the_same_chunked_as_whole(kb, fake_claude, settings):
+    """The shipped rubric marks next steps once-is-enough: parts 1 and 2 saying missed do not outvote part 3."""
+    fake_claude.criteria_fn = closing_judge
+    call = _call(tokens=9_000, close=CLOSE)
+
+    settings.ANALYSIS_CHUNK_TOKENS = 100_000
+    whole = AnalysisRun.objects.get(pk=analysis_for_call(call_id=call.pk).run_id)
+    settings.ANALYSIS_CHUNK_TOKENS = 4_000
+    parts = AnalysisRun.objects.get(pk=analysis_for_call(call_id=call.pk).run_id)
+    assert (whole.chunk_count, parts.chunk_count) == (1, 3)
+
+    def next_steps(run):
+        speaker = run.result["speakers"][0]
+        engagement = next(d for d in speaker["dimensions"] if d["dimension"] == "engagement")
+        criterion = next(c for c in engagement["criteria"] if c["key"] == "next_steps")
+        return criterion["status"], criterion["level"]
+
+    assert next_steps(whole) == ("met", 5)
+    assert next_steps(parts) == next_steps(whole)  # averaging said ("missed", 2)

@@ -74,3 +74,38 @@ def test_cost_uses_cache_multipliers_and_the_batch_discount():
 
 def test_an_unknown_model_has_an_unknown_cost():
     assert cost_usd(model="claude-imaginary-9", usage=TokenUsage(input_tokens=10)) is None
+
+
+def test_a_presence_criterion_met_in_one_part_is_met_however_many_parts_did_not_show_it():
+    """Next steps agreed at the end of a three-part call: the earlier parts judge it missed (the model cannot
+    know it comes later), the whole call says met 5. Once is enough for such a criterion (`once_is_enough`);
+    averaging said missed 2, and lower the more parts the call was cut into."""
+    parts = [
+        crit("next_steps", "missed", 1),
+        crit("next_steps", "missed", 1),
+        crit("next_steps", "met", 5, ev("x", 9, 9)),
+    ]
+    assert (criterion_merge(parts, once_is_enough=True).status, criterion_merge(parts, once_is_enough=True).level) == (
+        "met",
+        5,
+    )
+    assert [e.quote for e in criterion_merge(parts, once_is_enough=True).evidence] == ["x"]
+    missed = criterion_merge([crit("next_steps", "missed", 1), crit("next_steps", "missed", 2)], once_is_enough=True)
+    assert (missed.status, missed.level) == ("missed", 2)  # never shown: the misses' mean, half up
+    assert (criterion_merge(parts).status, criterion_merge(parts).level) == ("missed", 2)  # judged throughout
+
+
+def test_the_rubric_says_which_criteria_once_is_enough_for():
+    rubric = type("R", (), {"content": {"criteria": [
+        {"key": "next_steps", "name": "Next steps", "weight": 50, "once_is_enough": True},
+        {"key": "accuracy", "name": "Accuracy", "weight": 50},
+    ]}})()  # fmt: skip
+    early = DimensionResult(
+        dimension="engagement", criteria=[crit("next_steps", "missed", 1), crit("accuracy", "met", 5)]
+    )
+    late = DimensionResult(
+        dimension="engagement", criteria=[crit("next_steps", "met", 5), crit("accuracy", "missed", 1)]
+    )
+    merged = dimension_merge([early, early, late], rubric=rubric, product_errors=0)
+    by_key = {c.key: (c.status, c.level) for c in merged.criteria}
+    assert by_key == {"next_steps": ("met", 5), "accuracy": ("met", 4)}  # accuracy: (5 + 5 + 1) / 3 = 3.7 → 4

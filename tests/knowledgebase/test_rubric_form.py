@@ -40,7 +40,7 @@ def _post_data(version: RubricVersion, **changes) -> dict:
     data.update({"criteria-MIN_NUM_FORMS": 1, "criteria-MAX_NUM_FORMS": 1000})
     for index, initial in enumerate(criteria):
         for name, value in initial.items():
-            if name == "caps_score":
+            if name in ("caps_score", "once_is_enough"):
                 if value:
                     data[f"criteria-{index}-{name}"] = "on"
                 continue
@@ -72,6 +72,7 @@ def test_ops_edit_a_draft_as_a_form_weights_must_sum_to_100(ops):
         "criteria-1-weight": 30,
         "criteria-1-anchor_5": "Agrees a dated next step with the economic buyer.",
         "criteria-1-caps_score": "on",
+        "criteria-1-once_is_enough": "on",
         "criteria-0-positive": "Asks open questions | keywords: what, how | stat: question_count 5..",
         "error_cap": 2,
     }
@@ -81,6 +82,10 @@ def test_ops_edit_a_draft_as_a_form_weights_must_sum_to_100(ops):
     assert saved.status == VersionStatus.DRAFT and saved.change_note == "form edit"
     first, second = saved.content["criteria"]
     assert (first["weight"], second["weight"], second.get("caps_score")) == (70, 30, True)
+    assert (first.get("once_is_enough"), second.get("once_is_enough")) == (None, True)
+    again = ops.post(url, _post_data(saved, **{"criteria-0-weight": 60, "criteria-1-weight": 40}))
+    assert again.status_code == 302  # an edit elsewhere keeps the tick (the form does not drop it)
+    assert RubricVersion.objects.get(pk=version.pk).content["criteria"][1]["once_is_enough"] is True
     assert saved.content["error_cap"] == 2
     assert second["anchors"]["5"] == "Agrees a dated next step with the economic buyer."
     assert first["positive_indicators"] == [
