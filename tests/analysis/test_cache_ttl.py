@@ -199,3 +199,17 @@ def test_an_answer_for_a_speaker_not_asked_for_is_invalid():
     answer = LlmAnalysis.model_construct(speakers=[SimpleNamespace(speaker_id="1"), SimpleNamespace(speaker_id="9")])
     with pytest.raises(ValueError, match="not asked for in the answer: 9"):
         answer_check(answer, speaker_ids=["1"])
+
+
+def test_under_the_none_policy_a_chunk_repair_turn_reads_the_prefix_its_analysis_wrote(kb, fake_claude, settings):
+    settings.CLAUDE_PROMPT_CACHE_TTL = "auto"
+    settings.ANALYSIS_CHUNK_TOKENS = 3_000
+    _analyses_started(minutes_ago=[300, 200, 100])
+    call = long_call(tokens=7_000)
+    fake_claude.fail_next("invalid")  # chunk 1's answer is invalid: one repair turn
+    assert analysis_for_call(call_id=call.pk).status == "succeeded"
+    rows = list(ApiCall.objects.filter(call_id=call.pk).exclude(purpose=ApiPurpose.TOKEN_COUNT).order_by("id"))
+    assert rows[1].purpose == ApiPurpose.REPAIR and len(rows) >= 3
+    assert {row.cache_ttl for row in rows} == {"5m"}
+    written = rows[0].cache_write_tokens
+    assert written > 0 and all(row.cache_read_tokens == written and not row.cache_write_tokens for row in rows[1:])
