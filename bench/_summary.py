@@ -38,10 +38,18 @@ FIGURES = (
 )  # fmt: skip
 # Shown beside the five (labelled, no goal of their own).
 CONTEXT = (
-    ("30K call, cold, 1-hour write (what CLAUDE_PROMPT_CACHE_TTL=auto asks for at a few calls an hour)",
+    ("30K call, cold, 1-hour write (what CLAUDE_PROMPT_CACHE_TTL=auto asks for at calls 5–56 minutes apart)",
      "analysis_ratio.json", ("figures", "call_30k_cold_1h_write"), "×"),
+    ("30K call, cold, no cache write (what auto sends when calls come rarer than ~56 minutes)",
+     "analysis_ratio.json", ("figures", "call_30k_cold_no_cache"), "×"),
     ("30K call, one every 20 minutes, 1-hour TTL (mean of 4)", "analysis_ratio.json",
      ("figures", "call_30k_every_20_min_1h_ttl"), "×"),
+    ("30K call, one every 20 minutes, TTL auto (mean of 4: one 1-hour write, then reads)", "analysis_ratio.json",
+     ("figures", "call_30k_every_20_min_auto"), "×"),
+    ("30K call, one every 90 minutes, TTL auto (mean of 4: no cache write)", "analysis_ratio.json",
+     ("figures", "call_30k_every_90_min_auto"), "×"),
+    ("30K call, one every 90 minutes, 1-hour TTL forced (mean of 4: every call a 2× write)", "analysis_ratio.json",
+     ("figures", "call_30k_every_90_min_1h_ttl"), "×"),
     ("short call, warm, through Message Batches (ANALYSIS_BATCH_BELOW_TOKENS)", "analysis_ratio.json",
      ("figures", "short_call_batch_warm_usd"), "$"),
     ("short call, cold (5m write), realtime", "analysis_ratio.json", ("figures", "short_call_cold_usd"), "$"),

@@ -12,8 +12,13 @@ bench/results/analysis_ratio.json. Definitions (the same ⌈chars ÷ 4⌉ estima
 - ratio = billed input equivalent ÷ raw transcript tokens;
 - warm = the prompt prefix is already cached (an earlier analysis wrote it); cold = the fake's cache is empty,
   as after the cache expired, the prefix written with the 5-minute TTL (1.25×; `cold_1h_write`: with the 1-hour
-  TTL, 2×, what CLAUDE_PROMPT_CACHE_TTL=auto asks for when calls come less often than every 5 minutes);
+  TTL, 2×, what CLAUDE_PROMPT_CACHE_TTL=auto asks for when calls come 5 to ~56 minutes apart; `cold_none`: no
+  cache_control at all, the prefix billed as plain input, 1×, what auto sends when calls come rarer than that);
 - every_20_min = the mean over 4 analyses 20 minutes apart on the fake's clock, at a forced 5m or 1h TTL;
+- auto_every_N_min = the mean over 4 analyses N minutes apart (20 and 90) under CLAUDE_PROMPT_CACHE_TTL=auto,
+  the fake's cache and the ledger's clock both moved N minutes between analyses (the ledger rows are shifted back,
+  so auto measures the rate it would see); one analysis before them starts the rate history (not counted), the
+  fake's cache empty at the start; `ttls` = what auto asked for, per counted analysis;
 - short call $ = input-side dollars per call at Sonnet 4.5 list prices ($3/MTok input; 5m writes $3.75, 1h
   writes $6, reads $0.30): (input + cache writes + cache reads), the mean over the short calls.
 Output tokens are reported, but the fake's answers are not a model's, so their size is no target.
@@ -159,6 +164,42 @@ def trickle(call, *, fake, ttl: str, calls: int = 4, gap_s: int = 1200) -> dict:
     }
 
 
+def ledger_shift(seconds: float) -> None:
+    """Move every ledger row `seconds` into the past (the bench database only): time passes for the rate rule."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from analysis.models import ApiCall
+
+    ApiCall.objects.update(created_at=F("created_at") - timedelta(seconds=seconds))
+
+
+def trickle_auto(call, *, fake, gap_s: int, calls: int = 4) -> dict:
+    """`calls` analyses `gap_s` apart under CLAUDE_PROMPT_CACHE_TTL=auto, after one that starts the rate history;
+    earlier bench rows are moved out of the rate window first (see the definitions)."""
+    from analysis.services.cache_ttl import RATE_WINDOW
+
+    ledger_shift(RATE_WINDOW.total_seconds() + 3600)
+    fake.cache_clear()
+    runs = []
+    for number in range(calls + 1):
+        run = measure(call, cold=False, fake=fake)
+        if number:
+            runs.append(run)
+        fake.advance(gap_s)
+        ledger_shift(gap_s)
+    return {
+        "ttl": "auto",
+        "calls": calls,
+        "gap_s": gap_s,
+        "ttls": [run["cache_ttl"] for run in runs],
+        "ratio_mean": round(statistics.mean(r["ratio"] for r in runs), 3),
+        "ratios": [r["ratio"] for r in runs],
+        "input_side_usd_mean": round(statistics.mean(r["input_side_usd_sonnet_4_5"] for r in runs), 5),
+    }
+
+
 def docs_split(call) -> dict:
     """What sending only the documents a call needs would save, by the most a conservative rule could drop: a
     competitor's notes when that competitor is never named (product facts, pricing, security, playbooks stay —
@@ -213,7 +254,7 @@ def scenarios(fake) -> dict:
     warmup = short_call(seed=900)
     call_30k, workshop = sales_call(raw_tokens=30_000, seed=11), workshop_call()
     for name, call in (("call_30k", call_30k), ("workshop", workshop)):
-        for ttl in ("5m", "1h"):
+        for ttl in ("5m", "1h", "none"):
             settings.CLAUDE_PROMPT_CACHE_TTL = ttl
             results[f"{name}_cold_{ttl}"] = {**measure(call, cold=True, fake=fake), **rendered_tokens(call)}
         settings.CLAUDE_PROMPT_CACHE_TTL = "auto"
@@ -238,6 +279,15 @@ def scenarios(fake) -> dict:
         "call_30k": {ttl: trickle(call_30k, fake=fake, ttl=ttl) for ttl in ("5m", "1h")},
         "short_call": {ttl: trickle(shorts[0], fake=fake, ttl=ttl) for ttl in ("5m", "1h")},
         "auto_chooses": "1h at this rate (tests/analysis/test_cache_ttl.py); 5m while calls come < 5 min apart",
+    }
+    # What auto does at each rate: every 20 minutes (1h write, then reads) and every 90 minutes (no cache write:
+    # a 1-hour entry would expire unread), beside the forced TTLs at 90 minutes.
+    results["auto_by_rate"] = {
+        "call_30k_every_20_min": trickle_auto(call_30k, fake=fake, gap_s=1200),
+        "call_30k_every_90_min": trickle_auto(call_30k, fake=fake, gap_s=5400),
+        "call_30k_every_90_min_forced": {
+            ttl: trickle(call_30k, fake=fake, ttl=ttl, gap_s=5400) for ttl in ("5m", "1h")
+        },
     }
     results["docs_split"] = {"call_30k": docs_split(call_30k), "workshop": docs_split(workshop)}
     results["docs_split"]["short_calls"] = [docs_split(call) for call in shorts]
@@ -265,6 +315,7 @@ def main() -> None:
         "call_30k_warm": results["call_30k_warm"]["ratio"],
         "call_30k_cold": results["call_30k_cold_5m"]["ratio"],
         "call_30k_cold_1h_write": results["call_30k_cold_1h"]["ratio"],
+        "call_30k_cold_no_cache": results["call_30k_cold_none"]["ratio"],
         "workshop_warm": results["workshop_warm"]["ratio"],
         "workshop_cold": results["workshop_cold_5m"]["ratio"],
         "short_call_warm_usd": results["short_call_warm"]["input_side_usd_mean"],
@@ -272,6 +323,9 @@ def main() -> None:
         "short_call_batch_warm_usd": results["short_call_batch_warm"]["input_side_usd_mean"],
         "call_30k_every_20_min_5m_ttl": results["trickle_every_20_min"]["call_30k"]["5m"]["ratio_mean"],
         "call_30k_every_20_min_1h_ttl": results["trickle_every_20_min"]["call_30k"]["1h"]["ratio_mean"],
+        "call_30k_every_20_min_auto": results["auto_by_rate"]["call_30k_every_20_min"]["ratio_mean"],
+        "call_30k_every_90_min_auto": results["auto_by_rate"]["call_30k_every_90_min"]["ratio_mean"],
+        "call_30k_every_90_min_1h_ttl": results["auto_by_rate"]["call_30k_every_90_min_forced"]["1h"]["ratio_mean"],
     }
     out = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -278,3 +278,36 @@ class ReferenceScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}: {self.level if self.level is not None else 'N/A'} ({self.source})"
+
+
+class PreviewStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RubricPreview(models.Model):
+    """One editor's Claude re-score of a few recent calls with a rubric draft, run by a queue task. `key` (draft,
+    its content, the chosen scores, the editor) makes a double submit or a reload reuse it instead of spending
+    again; `result` is the page's JSON, rebuilt after each call. Nothing here is a score anyone else sees."""
+
+    key = models.CharField(max_length=64, unique=True)
+    version = models.ForeignKey("knowledgebase.RubricVersion", on_delete=models.CASCADE, related_name="+")
+    # db_index=False: the (editor, version, -created_at) index below serves lookups by editor.
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    score_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=PreviewStatus.choices, default=PreviewStatus.QUEUED)
+    total = models.PositiveSmallIntegerField(help_text="calls to re-score")
+    done = models.PositiveSmallIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "coaching_rubric_preview"
+        indexes = [models.Index(fields=["editor", "version", "-created_at"], name="coaching_rubric_preview_idx")]
+
+    def __str__(self) -> str:
+        return f"Preview of {self.version_id} by {self.editor_id}: {self.done}/{self.total} {self.status}"

@@ -8,6 +8,7 @@ import socket
 from coaching.services.pipeline import call_coach as _call_coach
 from coaching.services.pipeline import calls_coach_batch_ingest as _calls_coach_batch_ingest
 from coaching.services.pipeline import calls_coach_sweep as _calls_coach_sweep
+from coaching.services.rubric_preview_jobs import rubric_preview_claude_run
 from core.logging_context import task_logged
 
 
@@ -35,3 +36,8 @@ def calibration_sync() -> str:
     from coaching.calibration.sync import calibration_sync as _calibration_sync
 
     return _calibration_sync().summary()
+
+
+def rubric_preview_run(preview_id: int) -> str:
+    """A rubric draft preview with Claude (coaching.services.rubric_preview_jobs): claims the row, re-scores."""
+    return rubric_preview_claude_run(preview_id=preview_id)

@@ -1,7 +1,8 @@
 """The rubric draft preview page (knowledge-base admin → a draft → "Preview on recent calls"): the offline
 re-score of recent calls ($0), and on request the same with Claude — choose calls, see the estimate, run, see how
-scores would move and what it cost. The Claude outcome is kept in the editor's session (never stored as scores),
-so reloading the result page does not spend again."""
+scores would move and what it cost. The Claude run is a queue task (coaching.services.rubric_preview_jobs): the
+result page shows its progress and refreshes itself until it is done; a double submit or a reload reuses the same
+preview and spends nothing again. Never stored as scores."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 
+from coaching.models import PreviewStatus
+from coaching.selectors.rubric_previews import rubric_preview_get_for_editor, rubric_preview_latest_for_editor
 from coaching.services.rubric_preview import rubric_draft_rescore
 from coaching.services.rubric_preview_claude import (
     CLAUDE_DEFAULT,
@@ -19,14 +22,12 @@ from coaching.services.rubric_preview_claude import (
     claude_unavailable,
     preview_calls,
     rubric_preview_claude_plan,
-    rubric_preview_claude_run,
 )
+from coaching.services.rubric_preview_jobs import rubric_preview_claude_start
 from core.errors import ApplicationError, NotFound
 from knowledgebase.selectors import rubric_version_get
 
-
-def _session_key(version_id: int) -> str:
-    return f"rubric_preview_claude:{version_id}"
+REFRESH_S = 5  # the result page reloads itself this often while the preview runs
 
 
 def _score_ids(values: list[str]) -> list[int]:
@@ -36,25 +37,35 @@ def _score_ids(values: list[str]) -> list[int]:
 def _run(request: HttpRequest, version_id: int) -> HttpResponse:
     ids = _score_ids(request.POST.getlist("score"))
     try:
-        result = rubric_preview_claude_run(version_id=version_id, score_ids=ids)
+        preview = rubric_preview_claude_start(version_id=version_id, score_ids=ids, editor_id=request.user.pk)
     except ApplicationError as exc:
         messages.error(request, f"Not run: {exc.message}")
         return HttpResponseRedirect(f"{request.path}?{urlencode({'claude': 'estimate', 'score': ids}, doseq=True)}")
-    request.session[_session_key(version_id)] = result
-    return HttpResponseRedirect(f"{request.path}?claude=result")
+    return HttpResponseRedirect(f"{request.path}?{urlencode({'claude': 'result', 'preview': preview.pk})}")
 
 
-def _result(request: HttpRequest, version_id: int) -> dict | None:
-    result = request.session.get(_session_key(version_id))
-    if not result:
-        return None
-    for row in result["calls"]:
+def _result(request: HttpRequest, version_id: int) -> dict:
+    """The editor's preview as the page shows it (NotFound for another editor's or a missing one)."""
+    preview_id = request.GET.get("preview", "")
+    if not preview_id.isdigit():
+        raise NotFound("No such Claude preview.")
+    preview = rubric_preview_get_for_editor(
+        preview_id=int(preview_id), version_id=version_id, editor_id=request.user.pk
+    )
+    result = {
+        **preview.result,
+        "preview": preview,
+        "running": preview.status in (PreviewStatus.QUEUED, PreviewStatus.RUNNING),
+    }
+    rows = result.get("calls", [])
+    for row in rows:
         row["started_at"] = parse_datetime(row["started"])
         for item in row["dimensions"]:
             now, draft = item["now"], item["draft"]
             item["change"] = None if now is None or draft is None else draft - now
-    result["ran"] = parse_datetime(result["ran_at"])
-    result["moved"] = sum(1 for row in result["calls"] for item in row["dimensions"] if item["change"])
+    result["ran"] = parse_datetime(result["ran_at"]) if result.get("ran_at") else None
+    result["moved"] = sum(1 for row in rows for item in row["dimensions"] if item["change"])
+    result["score_ids"] = preview.score_ids
     return result
 
 
@@ -71,10 +82,12 @@ def rubric_draft_rescore_page(request: HttpRequest, admin_site, version_id: int)
                 version_id=version_id, score_ids=_score_ids(request.GET.getlist("score"))
             )
         elif mode == "result":
-            context["result"] = _result(request, version_id)
+            context["result"] = result = _result(request, version_id)
+            context["refresh_s"] = REFRESH_S if result["running"] else None
         else:
             context["preview"] = rubric_draft_rescore(version_id=version_id)
             context["choices"] = preview_calls(version_id=version_id)
+            context["last"] = rubric_preview_latest_for_editor(version_id=version_id, editor_id=request.user.pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     context.update(

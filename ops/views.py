@@ -108,6 +108,7 @@ def costs(request: HttpRequest) -> HttpResponse:
         "by_model": _slices(reports.cost_by_report(start=start, end=end, dimension="model")),
         "by_purpose": _slices(reports.cost_by_report(start=start, end=end, dimension="purpose")),
         "by_mode": _slices(reports.cost_by_report(start=start, end=end, dimension="mode")),
+        "by_cache_ttl": _slices(reports.cost_by_report(start=start, end=end, dimension="cache_ttl")),
         "by_team": _slices(reports.cost_by_team_report(start=start, end=end)),
         "top_calls": reports.expensive_calls_report(start=start, end=end, limit=10),
         "agreement": scorecard_agreement_report(),

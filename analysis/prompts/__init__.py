@@ -117,13 +117,14 @@ def rubric_text(rubric) -> str:
 
 
 def system_blocks(*, snapshot, documents, ttl: str) -> list[dict]:
-    """Instructions + rubrics (one cached block) and the product documents (a second cached block)."""
-    cache = {"type": "ephemeral", "ttl": ttl}
+    """Instructions + rubrics (one cached block) and the product documents (a second cached block). `ttl` "5m" |
+    "1h" | "none" (no cache_control: plain input, when calls are too rare for a write to be read)."""
+    cache = {} if ttl == "none" else {"cache_control": {"type": "ephemeral", "ttl": ttl}}
     rubrics = "\n\n".join(rubric_text(snapshot.rubrics[d]) for d in DIMENSIONS if d in snapshot.rubrics)
-    blocks = [{"type": "text", "text": f"{instructions()}\n\n# Rubrics\n\n{rubrics}", "cache_control": cache}]
+    blocks = [{"type": "text", "text": f"{instructions()}\n\n# Rubrics\n\n{rubrics}", **cache}]
     if documents:
         docs = "\n\n".join(f"## doc_key {doc.key}: {doc.title}\n{doc.body.strip()}" for doc in documents)
-        blocks.append({"type": "text", "text": f"# Product documents\n\n{docs}", "cache_control": cache})
+        blocks.append({"type": "text", "text": f"# Product documents\n\n{docs}", **cache})
     return blocks
 
 

@@ -25,7 +25,14 @@ CACHE_HIT_PURPOSE = "cache_hit"
 ZERO = Decimal("0")
 MICRO = Decimal("0.000001")
 Bucket = Literal["day", "week", "month"]
-Dimension = Literal["model", "purpose", "mode"]
+Dimension = Literal["model", "purpose", "mode", "cache_ttl"]
+# The ledger's cache_ttl values (analysis/services/cache_ttl.py): what each request asked of the prompt cache.
+CACHE_TTL_LABELS = {
+    "5m": "5-minute cache",
+    "1h": "1-hour cache",
+    "none": "no cache write (calls too rare)",
+    "": "no prompt / not recorded",
+}
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 
@@ -241,9 +248,11 @@ def _bucket_starts(*, start: dt.datetime, end: dt.datetime, bucket: Bucket) -> l
 
 
 def cost_by_report(*, start: dt.datetime, end: dt.datetime, dimension: Dimension) -> list[CostSlice]:
-    """Cost, requests and tokens grouped by model, purpose (call analysis, chunk merge, MCP …) or mode
-    (realtime / batch), most expensive first."""
-    labels = {"purpose": dict(ApiPurpose.choices), "mode": dict(RunMode.choices)}.get(dimension, {})
+    """Cost, requests and tokens grouped by model, purpose (call analysis, chunk merge, MCP …), mode
+    (realtime / batch) or the prompt-cache TTL the request asked for, most expensive first."""
+    labels = {"purpose": dict(ApiPurpose.choices), "mode": dict(RunMode.choices), "cache_ttl": CACHE_TTL_LABELS}.get(
+        dimension, {}
+    )
     rows = ledger_rows(start=start, end=end).values(dimension).annotate(**LEDGER_SUMS).order_by("-cost", dimension)
     return [
         CostSlice(

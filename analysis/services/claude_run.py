@@ -22,7 +22,7 @@ from analysis.render import lines_text
 from analysis.results import Verification, answer_check, speakers_from_answer
 from analysis.schemas import CallAnalysisResult, LlmAnalysis, answer_model
 from analysis.scoring import SCORING_CONTRACT
-from analysis.services.cache_ttl import prompt_cache_ttl
+from analysis.services.cache_ttl import NO_CACHE, prompt_cache_ttl
 from analysis.services.ledger import api_call_open, api_call_record
 from analysis.tokens import calibration
 
@@ -104,8 +104,9 @@ def answer_model_for(inp) -> type[LlmAnalysis]:
 
 def requests_for(inp, windows: list[Window], *, ttl: str | None = None) -> list[dict]:
     """The Messages request body per window (same system prefix, so all but the first read it from cache). The
-    prompt-cache TTL is chosen from the measured call rate unless given (services/cache_ttl.py)."""
-    ttl = ttl or prompt_cache_ttl()
+    prompt-cache TTL ("5m" | "1h" | "none") is chosen from the measured call rate and the number of requests unless
+    given (services/cache_ttl.py)."""
+    ttl = ttl or prompt_cache_ttl(requests=len(windows))
     system = prompts.system_blocks(snapshot=inp.snapshot, documents=inp.documents, ttl=ttl)
     bodies = []
     for number, window in enumerate(windows, start=1):
@@ -150,11 +151,11 @@ def answer_parse(reply: ClaudeReply, *, speaker_ids: list[str], model: type[LlmA
 
 
 def request_ttl(request: dict) -> str:
-    """The prompt-cache TTL a request asks for ("" when nothing in it is marked for the cache)."""
+    """The prompt-cache TTL a request asks for ("none" when nothing in it is marked for the cache)."""
     for block in request.get("system") or []:
         if isinstance(block, dict) and block.get("cache_control"):
             return block["cache_control"].get("ttl", "5m")
-    return ""
+    return NO_CACHE
 
 
 def _send(request: dict, *, inp, run_id: int | None, purpose: str, spend: Spend) -> ClaudeReply:

@@ -73,7 +73,7 @@ def analysis_estimate(
             continue
         if inp.analyzer == Analyzer.OFFLINE:
             continue
-        for body in requests_for(inp, windows_for(inp, count_with_api=False)[0]):
+        for body in requests_for(inp, windows_for(inp, count_with_api=False)[0], ttl="5m"):
             try:
                 system, message = _request_tokens(body, use_api=use_api)
             except ClaudeError:

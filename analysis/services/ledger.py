@@ -74,7 +74,8 @@ def api_call_record(
     cache_ttl: str = "",
 ) -> tuple[TokenUsage, Decimal | None]:
     """Write one ledger row (or complete the pending row `opened`); returns the request's usage and cost
-    (cost None = unknown model price). `cache_ttl`: the prompt-cache TTL the request asked for ("5m" | "1h")."""
+    (cost None = unknown model price). `cache_ttl`: the prompt-cache TTL the request asked for ("5m" | "1h" |
+    "none": no cache_control; "" for requests that carry no prompt, e.g. token counts)."""
     model = (reply.model if reply and reply.model else None) or model or settings.CLAUDE_MODEL
     usage = reply.usage if reply else TokenUsage()
     price = price_for(model)

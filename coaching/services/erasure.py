@@ -3,7 +3,7 @@
 One transaction per erasure, and idempotent (a second run finds nothing and changes nothing). What goes:
 - the calls (one, or every call the person took part in — as participant by email, as linked Gong user, or as
   primary user): participants, transcript, webhook deliveries, analysis runs (result JSON), coaching sessions,
-  dimension scores with their evidence quotes and manager notes;
+  dimension scores with their evidence quotes and manager notes, rubric previews with Claude that chose them;
 - for a person, also: sessions and scores under their name on any call, webhook deliveries naming their email,
   their email said on other calls (replaced in those transcripts and results), the Gong user (anonymised: the
   id stays for the hierarchy) and the linked Django login (anonymised and deactivated);
@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from analysis.services.erasure import analysis_erase, analysis_results_scrub
-from coaching.models import CoachingSession, DimensionScore, ReferenceScore, WeeklyReview
+from coaching.models import CoachingSession, DimensionScore, ReferenceScore, RubricPreview, WeeklyReview
 from coaching.weekly.render import review_admin_url, review_render
 from core.errors import ApplicationError
 from core.models import ErasureAction, ErasureKind, ErasureRecord, TombstoneKind
@@ -71,6 +71,16 @@ class ErasureOutcome:
 __all__ = ["ErasureOutcome", "erasure_lift", "erasure_run", "subject_digest"]
 
 
+def _previews_naming(*, call_ids: set[str], score_ids: set[int]) -> list[int]:
+    """Rubric previews with Claude (kept up to 30 days) whose chosen scores or answered calls are erased: their
+    result names the call and the rep. Few rows, so read whole."""
+    return [
+        pk
+        for pk, chosen, result in RubricPreview.objects.values_list("pk", "score_ids", "result")
+        if score_ids.intersection(chosen or []) or call_ids.intersection((result or {}).get("answers") or {})
+    ]
+
+
 def _sessions_erase(*, call_ids: set[str], user_ids: list[str], email: str, dry_run: bool) -> dict[str, int]:
     """Sessions and scores (both partitioned: the DELETEs on the parents reach every partition), and the
     reference scores derived from Gong scorecards."""
@@ -80,12 +90,15 @@ def _sessions_erase(*, call_ids: set[str], user_ids: list[str], email: str, dry_
     session_ids = list(CoachingSession.objects.filter(sessions).values_list("pk", flat=True))
     scores = DimensionScore.objects.filter(Q(session_id__in=session_ids) | Q(rep_id__in=user_ids))
     references = ReferenceScore.objects.filter(Q(call_id__in=call_ids) | Q(rep_id__in=user_ids))
+    previews = _previews_naming(call_ids=call_ids, score_ids=set(scores.values_list("pk", flat=True)))
     counts = {
         "coaching_sessions": len(session_ids),
         "dimension_scores": scores.count(),
         "reference_scores": references.count(),
+        "rubric_previews": len(previews),
     }
     if not dry_run:
+        RubricPreview.objects.filter(pk__in=previews).delete()
         references.delete()
         scores.delete()
         CoachingSession.objects.filter(pk__in=session_ids).delete()

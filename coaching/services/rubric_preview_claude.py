@@ -1,7 +1,8 @@
 """Before publishing a rubric draft: re-score a few chosen recent calls by Claude with the draft in place, and show
 how each call's scores would move on every dimension. It spends money, so the estimate comes first and the monthly
 budget is respected; every request is in the cost ledger as purpose `rubric_preview` (reports and the budget count
-it). Nothing users see is written: the outcome is returned to the page, never stored as scores."""
+it). Here: which calls may be chosen, the estimate and whether it may run; the run itself is a queue task
+(rubric_preview_jobs.py). Nothing users see is written: the outcome is never stored as scores."""
 
 from __future__ import annotations
 
@@ -9,27 +10,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 
-from analysis.selectors import ledger_spend
 from analysis.services import (
     BudgetState,
     DraftRubric,
     Estimate,
     analysis_estimate,
     budget_state,
-    call_rescore_claude,
 )
-from coaching.models import DimensionScore
 from coaching.services.rubric_preview import recent_scores
 from core.display import money_display
-from core.errors import ApplicationError
-from knowledgebase.dimensions import DIMENSIONS, Dimension
 from knowledgebase.selectors import rubric_version_get
 
 CLAUDE_CHOICES = 8  # recent calls offered
 CLAUDE_DEFAULT = 3  # ticked by default
-CLAUDE_MAX = 5  # one page request runs them one after the other: keep it short
+CLAUDE_MAX = 5  # one task runs them one after the other (Q_TIMEOUT_S): keep it short
 PURPOSE = "rubric_preview"  # analysis.models.ApiPurpose.RUBRIC_PREVIEW
 
 
@@ -60,7 +55,7 @@ def claude_unavailable() -> str:
     return ""
 
 
-def _draft(version) -> DraftRubric:
+def draft_of(version) -> DraftRubric:
     return DraftRubric(version.rubric.dimension, version.content or {}, version.pk, version.number)
 
 
@@ -108,58 +103,6 @@ def rubric_preview_claude_plan(*, version_id: int, score_ids: list[int]) -> Clau
     call_ids = list(dict.fromkeys(call.call_id for call in calls))
     estimate = Estimate()
     if not claude_unavailable() and call_ids:
-        estimate = analysis_estimate(call_ids=call_ids, analyzer="claude", fresh=True, draft=_draft(version))
+        estimate = analysis_estimate(call_ids=call_ids, analyzer="claude", fresh=True, draft=draft_of(version))
     budget = budget_state()
     return ClaudePlan(calls, estimate, budget, _refusal(calls, estimate, budget))
-
-
-def _stored(session_ids: list[int]) -> dict[int, dict[str, int | None]]:
-    out: dict[int, dict[str, int | None]] = {}
-    for session_id, dimension, score in DimensionScore.objects.filter(session_id__in=session_ids).values_list(
-        "session_id", "dimension", "score"
-    ):
-        out.setdefault(session_id, {})[dimension] = score
-    return out
-
-
-def rubric_preview_claude_run(*, version_id: int, score_ids: list[int]) -> dict:
-    """Re-score the chosen calls by Claude with the draft (realtime, one call after the other) and return, as plain
-    JSON for the page: per call and dimension the stored score and the draft's, the estimate and the actual cost
-    from the ledger. ApplicationError when it may not run (no key, budget, too many calls)."""
-    plan = rubric_preview_claude_plan(version_id=version_id, score_ids=score_ids)
-    if plan.refusal:
-        raise ApplicationError(plan.refusal)
-    version = rubric_version_get(version_id=version_id)
-    draft, started = _draft(version), timezone.now()
-    answers: dict[str, dict | str] = {}
-    for call_id in dict.fromkeys(call.call_id for call in plan.calls):
-        try:
-            answers[call_id] = call_rescore_claude(call_id=call_id, draft=draft)
-        except ApplicationError as exc:
-            answers[call_id] = exc.message
-    stored = _stored([call.session_id for call in plan.calls])
-    spend = ledger_spend(purpose=PURPOSE, call_ids=list(answers), since=started)
-    labels = dict(Dimension.choices)
-    rows = []
-    for call in plan.calls:
-        answer = answers[call.call_id]
-        scores = answer.get(call.speaker_id, {}) if isinstance(answer, dict) else {}
-        rows.append(
-            {
-                "title": call.title, "rep": call.rep, "started": call.started.isoformat(), "analyzer": call.analyzer,
-                "error": answer if isinstance(answer, str) else ("" if scores else "Claude did not score this rep."),
-                "dimensions": [
-                    {
-                        "label": labels[dimension], "is_draft": dimension == draft.dimension,
-                        "now": stored.get(call.session_id, {}).get(dimension), "draft": scores.get(dimension),
-                    }
-                    for dimension in DIMENSIONS
-                ],
-            }
-        )  # fmt: skip
-    cost = plan.estimate.cost_realtime_usd
-    return {
-        "version_id": version.pk, "ran_at": started.isoformat(), "dimension": labels[draft.dimension],
-        "estimate_usd": None if cost is None else str(cost), "cost_usd": str(spend.cost_usd),
-        "requests": spend.requests, "failed": spend.failed, "unpriced": spend.unpriced, "calls": rows,
-    }  # fmt: skip

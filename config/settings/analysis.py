@@ -20,11 +20,13 @@ CLAUDE_MAX_OUTPUT_TOKENS = env_int("CLAUDE_MAX_OUTPUT_TOKENS", 8000)
 # output_config.effort (low | medium | high | …; empty = not sent, for models without effort): bounds adaptive
 # thinking, which is billed as output. Scoring against anchored rubrics needs little of it.
 CLAUDE_EFFORT = env_str("CLAUDE_EFFORT", "low")
-# How long Anthropic keeps the rubric/KB prefix cached: 5m (writes 1.25x input), 1h (2x), or auto: 5m while calls
-# come more often than every 5 minutes, else 1h (analysis/services/cache_ttl.py). Batches always use 1h.
+# How long Anthropic keeps the rubric/KB prefix cached: 5m (writes 1.25x input), 1h (2x), none (no cache_control,
+# plain input), or auto: 5m while calls come more often than every 5 minutes, 1h while a 1-hour write is read
+# often enough to pay (median gap under ~56 minutes), else none — chunked analyses still 5m for their own chunks
+# (analysis/services/cache_ttl.py). Batches always use 1h.
 CLAUDE_PROMPT_CACHE_TTL = env_str("CLAUDE_PROMPT_CACHE_TTL", "auto").strip().lower()
-if CLAUDE_PROMPT_CACHE_TTL not in {"auto", "5m", "1h"}:
-    raise EnvError(f"CLAUDE_PROMPT_CACHE_TTL must be auto, 5m or 1h, not {CLAUDE_PROMPT_CACHE_TTL!r}")
+if CLAUDE_PROMPT_CACHE_TTL not in {"auto", "5m", "1h", "none"}:
+    raise EnvError(f"CLAUDE_PROMPT_CACHE_TTL must be auto, 5m, 1h or none, not {CLAUDE_PROMPT_CACHE_TTL!r}")
 
 # Chunk budget in RAW transcript tokens (the words said, not our speaker tags): a call within it is one request.
 ANALYSIS_CHUNK_TOKENS = env_int("ANALYSIS_CHUNK_TOKENS", 80_000)

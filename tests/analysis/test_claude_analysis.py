@@ -24,7 +24,8 @@ def ledger_totals() -> dict:
     }
 
 
-def test_an_unchunked_call_is_one_request_scoring_every_rep_on_four_dimensions(kb, fake_claude):
+def test_an_unchunked_call_is_one_request_scoring_every_rep_on_four_dimensions(kb, fake_claude, settings):
+    settings.CLAUDE_PROMPT_CACHE_TTL = "5m"  # auto sends the first call after a quiet spell uncached (test_cache_ttl)
     call = call_with_reps(levels={REP_SPEAKER: 4, SE_SPEAKER: 2})
     outcome = analysis_for_call(call_id=call.pk)
     assert outcome.status == "succeeded" and not outcome.cache_hit
@@ -114,7 +115,8 @@ def test_a_rubric_change_makes_a_new_run(kb, fake_claude):
     assert AnalysisRun.objects.get(pk=first.run_id).status == RunStatus.SUCCEEDED  # history stays
 
 
-def test_the_rubric_and_docs_prefix_is_read_from_the_prompt_cache_on_the_next_call(kb, fake_claude):
+def test_the_rubric_and_docs_prefix_is_read_from_the_prompt_cache_on_the_next_call(kb, fake_claude, settings):
+    settings.CLAUDE_PROMPT_CACHE_TTL = "5m"  # auto sends the first call after a quiet spell uncached (test_cache_ttl)
     analysis_for_call(call_id=call_with_reps(seed=1).pk)
     analysis_for_call(call_id=call_with_reps(seed=2).pk)
     first, second = ApiCall.objects.order_by("id")

@@ -94,7 +94,10 @@ def test_a_score_stored_under_the_old_contract_still_renders(client):
     assert "evidence-link" in html and "cc-criteria" not in html
 
 
-def test_the_cached_prefix_carries_calibration_examples_and_the_multi_rep_and_call_type_rules(kb, fake_claude):
+def test_the_cached_prefix_carries_calibration_examples_and_the_multi_rep_and_call_type_rules(
+    kb, fake_claude, settings
+):
+    settings.CLAUDE_PROMPT_CACHE_TTL = "5m"  # auto sends the first call after a quiet spell uncached (test_cache_ttl)
     call = call_with_reps(levels={REP_SPEAKER: 4, SE_SPEAKER: 2})
     analysis_for_call(call_id=call.pk)
     prefix = fake_claude.requests[0]["system"][0]

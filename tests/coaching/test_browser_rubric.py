@@ -6,12 +6,16 @@ tests/artifacts/browser/rubric/. Skipped, with the reason, where Chromium or Pla
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 
 from analysis.models import ApiCall, ApiPurpose
+from coaching.services import rubric_preview_jobs
+from coaching.tasks import rubric_preview_run
 from knowledgebase.models import Rubric, RubricVersion
 from knowledgebase.services import rubric_version_create_draft
 from tests.coaching.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, sync_playwright  # noqa: F401 - fixture
@@ -97,8 +101,15 @@ def test_ops_edit_and_preview_a_rubric_draft_on_a_phone(live_server, sync_playwr
         page.click("text=Estimate the Claude cost")
         assert "Estimated cost: $0.0" in page.locator("#claude-estimate").inner_text()
         look(page, "preview-claude-estimate")
-        page.click("text=Re-score with Claude")
-        page.wait_for_selector("#claude-result")
+        with mock.patch.object(rubric_preview_jobs, "_enqueue", autospec=True) as queue:  # the worker is below
+            page.click("text=Re-score with Claude")
+            page.wait_for_selector("#claude-progress")
+            assert "Waiting for a worker — 0 of 2 calls done." in page.locator("#claude-progress").inner_text()
+            look(page, "preview-claude-waiting")
+        rubric_preview_run(queue.call_args.args[0])  # the worker
+        connections.close_all()  # Playwright's sync API runs this block in a greenlet: its own DB connection
+        page.wait_for_selector("#claude-moved", timeout=15_000)  # the page refreshed itself
+        assert "Done: 2 of 2 calls re-scored" in page.locator("#claude-progress").inner_text()
         assert "from the cost ledger" in page.locator("#claude-cost").inner_text()
         look(page, "preview-claude-result")
         browser.close()

@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django_q.models import Task
 
 from analysis.models import AnalysisRun, ApiCall, ApiPurpose
 from analysis.selectors import cost_summary
-from coaching.models import DimensionScore
+from coaching.models import DimensionScore, RubricPreview
 from core.display import money_display
 from knowledgebase.models import Rubric
 from knowledgebase.services import rubric_version_create_draft
@@ -26,14 +27,22 @@ pytestmark = pytest.mark.django_db
 REWORDED = "Gets the customer to put the pain in their own numbers."
 
 
-@pytest.fixture
-def ops(client, django_user_model):
+def ops_client(client, django_user_model):
     client.force_login(staff_user(django_user_model, username="ops", group="coaching ops", edit_kb=True))
     return client
 
 
 @pytest.fixture
+def ops(client, django_user_model):
+    return ops_client(client, django_user_model)
+
+
+@pytest.fixture
 def world():
+    return preview_world()
+
+
+def preview_world():
     """The shipped rubrics, two analysed calls by Rita (stored scores 3 on every dimension) and a discovery draft
     whose first criterion is reworded."""
     call_command("seed_knowledgebase", verbosity=0)
@@ -66,8 +75,12 @@ def test_ops_preview_a_draft_with_claude_estimate_first_then_cost_from_the_ledge
     assert not ApiCall.objects.filter(purpose=ApiPurpose.RUBRIC_PREVIEW).exists()  # nothing spent yet
     assert not fake_claude.usage_log  # the token counter is free; no message was sent
 
-    response = ops.post(_url(draft), {"score": ids})
-    assert response.status_code == 302 and response["Location"].endswith("?claude=result")
+    response = ops.post(_url(draft), {"score": ids})  # the queue runs the task at once in tests (sync)
+    preview = RubricPreview.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"?claude=result&preview={preview.pk}")
+    assert (preview.status, preview.done, preview.total) == ("done", 2, 2)
+    task = Task.objects.get(name=f"rubric_preview:{preview.pk}")  # through django-q, its summary kept there
+    assert task.success and task.result.endswith("2 of 2 calls re-scored by Claude, 0 failed")
     rows = ApiCall.objects.filter(purpose=ApiPurpose.RUBRIC_PREVIEW)
     assert rows.count() == len(fake_claude.usage_log) == 2  # one request per call, each in the ledger
     assert all(row.run_id is None and row.status == "ok" and row.cost_usd > 0 for row in rows)
@@ -75,6 +88,7 @@ def test_ops_preview_a_draft_with_claude_estimate_first_then_cost_from_the_ledge
     cost = sum(row.cost_usd for row in rows)
 
     result = ops.get(response["Location"]).content.decode()
+    assert "Done: 2 of 2 calls re-scored" in result and 'http-equiv="refresh"' not in result
     assert 'id="claude-moved">2 scores would move.' in result  # discovery 3 → 5 on both calls
     assert result.count("▲ +2") == 2 and result.count("Rita Rep") == 2
     assert f"Cost: <strong>{money_display(cost)}</strong> in 2 requests, from the cost ledger" in result
@@ -107,6 +121,7 @@ def test_the_monthly_budget_stops_a_preview_it_cannot_afford(ops, world, fake_cl
     assert "This month's Claude spend: $0.24 of a $0.2401 budget"  # under $1: up to 4 decimals in page
     ops.post(_url(draft), {"score": ids})
     assert not ApiCall.objects.filter(purpose=ApiPurpose.RUBRIC_PREVIEW).exists() and not fake_claude.usage_log
+    assert not RubricPreview.objects.exists()
     settings.ANALYSIS_MONTHLY_BUDGET_USD = 0.24
     page = ops.get(_url(draft), {"claude": "estimate", "score": ids}).content.decode()
     assert "Claude budget is used up: $0.24 of $0.24." in page

@@ -78,13 +78,19 @@ def make_serve(tmp: Path, **env_extra: str) -> Iterator[Served]:
         _wait_answering(served, process)
         yield served
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        group_stop(process, timeout_s=20)
+
+
+def group_stop(process: subprocess.Popen, *, timeout_s: float) -> None:
+    """End a process started with start_new_session=True and everything it forked: SIGTERM to its group, then
+    SIGKILL if it has not exited within timeout_s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def _wait_answering(served: Served, process: subprocess.Popen, timeout_s: float = 120) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from django.conf import settings
 
 from config.database import DatabaseSettingsError, database_role_options
 from config.env import COMMAND, WEB, WORKER
-from tests.config.serving import BASE_DIR, served_database_url
+from tests.config.serving import BASE_DIR, group_stop, served_database_url
 
 POOL = (2, 10, 10.0)
 
@@ -68,13 +67,7 @@ def _qcluster(log: Path):
     try:
         yield process
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        group_stop(process, timeout_s=30)
 
 
 @pytest.mark.django_db(transaction=True)

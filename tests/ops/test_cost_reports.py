@@ -200,3 +200,22 @@ def test_result_cache_hit_rate_counts_hits_against_computed_analyses(window, led
     assert cache.hit_rate == pytest.approx(2 / 5)
     # A hit is not a request: the summary's request count ignores it.
     assert reports.cost_summary_report(start=window[0], end=window[1]).requests == 6
+
+
+def test_cost_by_prompt_cache_ttl_shows_none_beside_the_ttls(window, admin_client_logged_in):
+    day0 = window[0]
+    ledger_row(at=day0, cost="0.040000", cache_ttl="none", input_tokens=9000)
+    ledger_row(at=day0, cost="0.020000", cache_ttl="1h", cache_write_tokens=8000)
+    ledger_row(at=day0, cost="0.010000", cache_ttl="5m", cache_read_tokens=8000)
+    ledger_row(at=day0, cost="0.004000", cache_ttl="5m", cache_read_tokens=8000)
+    by = reports.cost_by_report(start=window[0], end=window[1], dimension="cache_ttl")
+    assert [(s.key, s.cost_usd, s.requests) for s in by] == [
+        ("none", Decimal("0.04"), 1), ("1h", Decimal("0.02"), 1), ("5m", Decimal("0.014"), 2)
+    ]  # fmt: skip
+    assert by[0].label == "no cache write (calls too rare)" and by[0].tokens.input == 9000
+    start, end = window[0].date(), (window[1] - dt.timedelta(days=1)).date()
+    body = admin_client_logged_in.get(f"/admin/ops/costs/?start={start}&end={end}").content.decode()
+    section = body.split('id="ops-by-cache-ttl"', 1)[1].split('class="ops-section"', 1)[0]
+    assert "By prompt-cache TTL" in section
+    for label in ("no cache write (calls too rare)", "1-hour cache", "5-minute cache"):
+        assert label in section

@@ -35,7 +35,8 @@ def _rubric_change() -> None:
 
 
 @pytest.fixture
-def scripted(kb, fake_claude):
+def scripted(kb, fake_claude, settings):
+    settings.CLAUDE_PROMPT_CACHE_TTL = "5m"  # auto sends the first call after a quiet spell uncached (test_cache_ttl)
     one, two = call_with_reps(seed=1), call_with_reps(seed=2)
     outcomes = [analysis_for_call(call_id=one.pk), analysis_for_call(call_id=two.pk)]
     outcomes.append(analysis_for_call(call_id=one.pk))  # same transcript, knowledge, prompt, model: a hit
