@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
+from datetime import datetime
 
 import structlog
 from django.conf import settings
@@ -48,6 +49,27 @@ def erased_among(*, kind: str, subjects: Iterable[str]) -> set[str]:
         return set()
     found = ErasureTombstone.objects.filter(subject_digest__in=list(by_digest)).values_list("subject_digest", flat=True)
     return {by_digest[digest] for digest in found}
+
+
+def erasure_holding(*, kind: str, subjects: Iterable[str]) -> dict[str, tuple[int | None, datetime]]:
+    """{subject: (the erasure record holding its tombstone, when it was tombstoned)} for the subjects (as given)
+    that are tombstoned."""
+    by_digest = {d: s for s in {s for s in subjects if s} for d in subject_digests(kind=kind, subject=s)}
+    if not by_digest:
+        return {}
+    rows = ErasureTombstone.objects.filter(subject_digest__in=list(by_digest))
+    return {
+        by_digest[d]: (record, at) for d, record, at in rows.values_list("subject_digest", "record_id", "created_at")
+    }
+
+
+def tombstones_extend(*, record_id: int | None, kind: str, subjects: Iterable[str]) -> None:
+    """Tombstone more subjects under an existing erasure (what it covers that turned up later); idempotent."""
+    rows = [
+        ErasureTombstone(kind=kind, subject_digest=subject_digest(kind=kind, subject=subject), record_id=record_id)
+        for subject in {subject_normalize(kind=kind, subject=v) for v in subjects if v}
+    ]
+    ErasureTombstone.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def erased_skip_note(*, path: str, kind: str, count: int) -> None:

@@ -24,13 +24,13 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from core.models import TombstoneKind
-from core.tombstones import erased_among, erased_skip_note
+from core.tombstones import erased_among, erased_skip_note, erasure_holding, tombstones_extend
 from gong.client import GongClient
 from gong.errors import GongAuthError, GongError, GongRateLimited
 from gong.models import Call, CallStatus
 from gong.services.erasure import calls_erase
 from gong.services.fetch_queue import FETCH_LOCK_KEY
-from gong.services.store import BatchOutcome, calls_fail, calls_release, fetch_results_store, skip_reason
+from gong.services.store import BatchOutcome, calls_fail, calls_release, fetch_results_store, party_list, skip_reason
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +225,8 @@ def fetch_batch(*, call_ids: list[str], client: GongClient) -> BatchOutcome:
     need_extensive = [cid for cid, call in calls.items() if not isinstance(call.metadata.get("parties"), list)]
     records = client.calls_extensive(call_ids=need_extensive) if need_extensive else []
     extensive = {record.data.meta_data.id: record for record in records}
+    erased |= _erased_people_remove(calls=calls, extensive=extensive)
+    calls = {cid: call for cid, call in calls.items() if cid not in erased}
     wanted = [cid for cid, call in calls.items() if _wants_transcript(call, extensive.get(cid))]
     transcripts = {t.call_id: t for t in client.transcripts(call_ids=wanted)} if wanted else {}
     unreadable = {cid: reason for cid, reason in getattr(client, "unreadable", {}).items() if cid in calls}
@@ -244,6 +246,38 @@ def _erased_remove(*, call_ids: list[str]) -> set[str]:
         calls_erase(call_ids=erased)  # the row and its deliveries: what slipped in must not stay
         erased_skip_note(path="fetch", kind=TombstoneKind.CALL, count=len(erased))
     return erased
+
+
+def _people(call: Call, record) -> tuple[set[str], set[str]]:
+    """(emails, Gong user ids) of the call's parties and primary user."""
+    parties = party_list(call, record)
+    primary = record.data.meta_data.primary_user_id if record is not None else None
+    primary = primary or (call.metadata.get("metaData") or {}).get("primaryUserId")
+    emails = {(p.email_address or "").lower() for p in parties} - {""}
+    return emails, ({p.user_id or "" for p in parties} | {primary or ""}) - {""}
+
+
+def _erased_people_remove(*, calls: dict[str, Call], extensive: dict) -> set[str]:
+    """Calls from before a person's erasure that name them (by email or Gong user id): that erasure covered every
+    call they were on, so such a call — one Gong sends only now, or one another erasure's lift let back — is
+    removed, never fetched, and tombstoned under the person's erasure (lifting the person lets it back). A call
+    that started after the erasure is a new call and is stored as usual."""
+    people = {cid: _people(call, extensive.get(cid)) for cid, call in calls.items()}
+    emails = erasure_holding(kind=TombstoneKind.PERSON, subjects=[e for es, _ in people.values() for e in es])
+    users = erasure_holding(kind=TombstoneKind.GONG_USER, subjects=[u for _, us in people.values() for u in us])
+    covered: dict[str, int | None] = {}
+    for cid, (call_emails, call_users) in people.items():
+        holders = [emails[e] for e in call_emails if e in emails] + [users[u] for u in call_users if u in users]
+        started = calls[cid].started
+        before = [record for record, erased_at in holders if started is None or started < erased_at]
+        if before:
+            covered[cid] = before[0]
+    if covered:
+        calls_erase(call_ids=set(covered))
+        for cid, record_id in covered.items():
+            tombstones_extend(record_id=record_id, kind=TombstoneKind.CALL, subjects=[cid])
+        erased_skip_note(path="fetch", kind=TombstoneKind.PERSON, count=len(covered))
+    return set(covered)
 
 
 def _wants_transcript(call: Call, record) -> bool:

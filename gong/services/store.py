@@ -47,14 +47,15 @@ def skip_reason(*, call: Call, record: CallRecord | None = None) -> str | None:
     if is_private and not settings.GONG_ANALYZE_PRIVATE_CALLS:
         return "Private call (GONG_ANALYZE_PRIVATE_CALLS is off)"
     scope = (record.data.meta_data.scope if record else call.scope) or ""
-    parties = _parties(call, record)
+    parties = party_list(call, record)
     internal_only = scope == "Internal" or (parties and all(p.affiliation == Affiliation.INTERNAL for p in parties))
     if internal_only and not settings.GONG_ANALYZE_INTERNAL_CALLS:
         return "Internal-only meeting (GONG_ANALYZE_INTERNAL_CALLS is off)"
     return None
 
 
-def _parties(call: Call, record: CallRecord | None) -> list[Party]:
+def party_list(call: Call, record: CallRecord | None) -> list[Party]:
+    """The call's parties: from its extensive record when given, else from its stored metadata."""
     if record is not None:
         return record.data.parties or []
     return [Party.model_validate(p) for p in call.metadata.get("parties") or []]
@@ -115,7 +116,7 @@ def _store_one(
         if record is not None:
             _call_update_from_record(call, record)
         has_parties = isinstance(call.metadata.get("parties"), list)
-        parties = _parties(call, None) if has_parties else []
+        parties = party_list(call, None) if has_parties else []
         unknown = participants_store(call=call, parties=parties, known_users=known_users)
         primary = (call.metadata.get("metaData") or {}).get("primaryUserId")
         call.primary_user_id = primary if primary in known_users else None

@@ -214,3 +214,71 @@ def test_lifting_a_tombstone_lets_the_call_and_the_person_come_back(corpus, gong
     lifts = ErasureRecord.objects.filter(action=ErasureAction.LIFT)
     assert sorted(lifts.values_list("kind", flat=True)) == ["call", "person"]
     assert lifts.get(kind="call").actor == "privacy ticket 9"
+
+
+def _customer_on(corpus, call_id: str) -> str:
+    return next(
+        p["emailAddress"] for p in corpus.call(call_id)["parties"] if p.get("emailAddress") and not p.get("userId")
+    )
+
+
+def test_a_call_from_before_a_persons_erasure_is_not_stored_when_gong_sends_it_later(corpus, gong_client):
+    """Erasing a person erases every call they were on; a call of theirs from before the erasure that Gong sends
+    only afterwards (the poll lists it) is no exception: found to name them, removed and tombstoned under their
+    erasure — never stored. (Their calls recorded after the erasure are new calls: stored as usual.)"""
+    users_sync(client=gong_client)
+    rep = _person(corpus)
+    theirs = {
+        cid
+        for cid in corpus_ids(corpus, kind="regular")
+        if rep["id"] in {p.get("userId") for p in corpus.call(cid)["parties"]}
+        or corpus.call(cid)["metaData"]["primaryUserId"] == rep["id"]
+    }
+    erasure_run(email=rep["emailAddress"], actor="test", via="command")  # before their calls came in
+    since, until = _week(corpus)
+    before = _skipped("fetch", "person")
+
+    gong_sync(since=since, until=until, client=gong_client)
+
+    assert theirs and not Call.objects.filter(pk__in=theirs).exists()
+    assert not CallParticipant.objects.filter(email__iexact=rep["emailAddress"]).exists()
+    assert erased_among(kind="call", subjects=theirs) == theirs  # tombstoned: the next poll skips them at once
+    assert _skipped("fetch", "person") - before >= len(theirs)  # (and any other call naming them)
+    assert Call.objects.exclude(pk__in=theirs).exists()  # everyone else's calls came in
+
+
+def test_a_call_an_erased_person_takes_part_in_after_the_erasure_is_stored(corpus, gong_client):
+    users_sync(client=gong_client)
+    rep = _person(corpus)
+    erasure_run(email=rep["emailAddress"], actor="test", via="command")
+    since, until = _week(corpus)
+    ErasureTombstone.objects.update(created_at=since - timedelta(days=1))  # erased before the week's calls
+    report = gong_sync(since=since, until=until, client=gong_client)
+    assert report.erased == 0 and report.new == len(corpus.calls)
+
+
+def test_lifting_one_erasure_does_not_let_back_a_call_another_erasure_covers(corpus, gong_client, deliver):
+    """A call erased on its own, then a customer who was on it, then the rep: lifting the rep, or the call's own
+    erasure, must not let the call — with the customer's words — come back; lifting the customer too does."""
+    rep = _person(corpus)
+    shared = corpus_ids(corpus, kind="regular")[0]
+    customer = _customer_on(corpus, shared)
+    since, until = _week(corpus)
+    users_sync(client=gong_client)
+    gong_sync(since=since, until=until, client=gong_client)
+    erasure_run(call_id=shared, actor="test", via="command")
+    erasure_run(email=customer, actor="test", via="command")
+    erasure_run(email=rep["emailAddress"], actor="test", via="command")
+    body = webhook_body(corpus.call(shared))
+
+    call_command("erase", "--lift", "--email", rep["emailAddress"], stdout=StringIO())
+    call_command("erase", "--lift", "--call", shared, stdout=StringIO())
+    deliver(body)
+    calls_fetch_pending(client=gong_client, debounce=False)
+
+    _nothing_stored_of(shared)
+    assert erased_among(kind="call", subjects=[shared]) == {shared}  # blocked again, under the customer's erasure
+    call_command("erase", "--lift", "--email", customer, stdout=StringIO())
+    assert deliver(body).json()["status"] == "accepted"
+    calls_fetch_pending(client=gong_client, debounce=False)
+    assert Call.objects.get(pk=shared).status == CallStatus.TRANSCRIBED
