@@ -22,7 +22,7 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class CriterionChange:
-    key: str
+    key: str  # matches the criterion across versions; never shown
     name: str
     status: str  # "added" | "removed" | "changed" | "unchanged"
     weight_old: int | None
@@ -39,7 +39,7 @@ class RubricDiff:
     new_sha256: str
     criteria: list[CriterionChange]
     na_rule: FieldChange | None
-    summary: list[str]  # one line per change, e.g. "open_questions: weight 20 → 25"
+    summary: list[str]  # one line per change, by criterion name, e.g. "Open questions: weight changed 20 → 25"
     unified: str  # unified diff of the two YAML renderings
 
     @property
@@ -101,7 +101,17 @@ def _criterion_changes(old: dict, new: dict) -> list[FieldChange]:
     return [change for name, a, b in pairs if (change := _field(name, a, b))]
 
 
+def _summary_line(name: str, change: FieldChange) -> str:
+    if change.field == "weight":
+        return f"{name}: weight changed {change.old} → {change.new}"
+    if change.field == "name":
+        return f"{name}: renamed (was “{change.old}”)"
+    return f"{name}: {change.field} changed"
+
+
 def _criteria_diff(old_content: dict, new_content: dict) -> tuple[list[CriterionChange], list[str]]:
+    """Criteria are matched by key (their stable id) and named by name: the new version's, or the old one's for a
+    removed criterion. Keys are never in the summary: people read it."""
     old_by_key = {c["key"]: c for c in old_content.get("criteria", [])}
     new_by_key = {c["key"]: c for c in new_content.get("criteria", [])}
     changes, summary = [], []
@@ -109,7 +119,7 @@ def _criteria_diff(old_content: dict, new_content: dict) -> tuple[list[Criterion
         old = old_by_key.get(key)
         if old is None:
             changes.append(CriterionChange(key, new["name"], "added", None, new["weight"]))
-            summary.append(f"{key}: added (weight {new['weight']})")
+            summary.append(f"{new['name']}: added (weight {new['weight']})")
             continue
         fields = _criterion_changes(old, new)
         changes.append(
@@ -117,13 +127,11 @@ def _criteria_diff(old_content: dict, new_content: dict) -> tuple[list[Criterion
                 key, new["name"], "changed" if fields else "unchanged", old["weight"], new["weight"], fields
             )
         )
-        for change in fields:
-            detail = f" {change.old} → {change.new}" if change.field == "weight" else ""
-            summary.append(f"{key}: {change.field} changed{detail}")
+        summary += [_summary_line(new["name"], change) for change in fields]
     for key, old in old_by_key.items():
         if key not in new_by_key:
             changes.append(CriterionChange(key, old["name"], "removed", old["weight"], None))
-            summary.append(f"{key}: removed (was weight {old['weight']})")
+            summary.append(f"{old['name']}: removed (was weight {old['weight']})")
     return changes, summary
 
 

@@ -3,15 +3,20 @@ page title, the stock model list only for ops and staff, one unit per stat."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from coaching.selectors.stats import stat_display
 from knowledgebase.models import Rubric, RubricVersion, VersionStatus
+from knowledgebase.services import rubric_version_create_draft
 from tests.coaching.portal_world import login
 from tests.factories.coaching import coached_call
 from tests.factories.gong import GongUserFactory
+from tests.factories.knowledgebase import criterion, rubric_content, rubric_published, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +74,42 @@ def test_each_stat_has_one_unit():
     assert stat_display("longest_monologue_s", 45.0) == "0:45"  # m:ss whether under a minute or not
     assert stat_display("longest_monologue_s", 150.0) == "2:30"
     assert stat_display("patience_s", 1.24) == "1.2 s"
+
+
+def test_the_rubric_diff_and_publish_pages_name_criteria_never_by_key(client, django_user_model):
+    """Criteria by name on the comparison and the publish / roll-back confirmations: the new version's name, the old
+    one's for a removed criterion. Keys stay only in the collapsed full YAML diff (the advanced, YAML view)."""
+    client.force_login(staff_user(django_user_model, username="u-kb-ops", group="coaching ops", edit_kb=True))
+    rubric = rubric_published()  # open_questions "Open Questions" 60, next_steps "Next Steps" 40
+    v1 = rubric.active_version
+    renamed = criterion("open_questions", 50, name="Asks open questions")
+    added = criterion("budget_and_timeline", 50, name="Budget and timeline")
+    draft = rubric_version_create_draft(rubric_id=rubric.pk, content=rubric_content(criteria=[renamed, added]))
+    lines = [
+        "Asks open questions: renamed (was “Open Questions”)",
+        "Asks open questions: weight changed 60 → 50",
+        "Budget and timeline: added (weight 50)",
+        "Next Steps: removed (was weight 40)",
+    ]
+    diff = reverse("admin:knowledgebase_rubric_diff", args=[rubric.pk]) + f"?old={v1.pk}&new={draft.pk}"
+    publish = reverse("admin:knowledgebase_rubricversion_publish_detail", args=[draft.pk])
+    pages = {"diff": client.get(diff).content.decode(), "publish": client.get(publish).content.decode()}
+    client.post(publish)
+    rollback = reverse("admin:knowledgebase_rubricversion_rollback_detail", args=[v1.pk])
+    pages["rollback"] = client.get(rollback).content.decode()
+    for name, page in pages.items():
+        text = _visible_text(page)
+        if name != "rollback":
+            assert all(line in text for line in lines), (name, text)
+        for key in ("open_questions", "next_steps", "budget_and_timeline"):
+            assert key not in text, (name, key)
+    assert "Open Questions: renamed (was “Asks open questions”)" in _visible_text(pages["rollback"])
+    assert "Next Steps: added (weight 40)" in _visible_text(pages["rollback"])
+    assert "Budget and timeline: removed (was weight 50)" in _visible_text(pages["rollback"])
+    assert "key: open_questions" in pages["diff"]  # the full YAML diff is still there, collapsed
+
+
+def _visible_text(page: str) -> str:
+    """What a person reads: no tags, scripts or styles, nor the collapsed full YAML diff."""
+    page = re.sub(r"<(script|style)\b.*?</\1>|<details\b.*?</details>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))

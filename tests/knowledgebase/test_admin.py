@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -7,6 +10,13 @@ from knowledgebase.services import kb_seed, rubric_version_create_draft
 from tests.factories.knowledgebase import criterion, rubric_content, rubric_published, staff_user
 
 pytestmark = pytest.mark.django_db
+
+
+def visible_text(page: str) -> str:
+    """The page as read: no tags, scripts or styles, and not the collapsed full YAML diff (the advanced view, where
+    criteria are by key as in the YAML editor)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>|<details\b.*?</details>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
 @pytest.fixture
@@ -40,7 +50,8 @@ def test_ops_edit_creates_a_draft_and_shows_the_diff(ops):
     assert draft.status == VersionStatus.DRAFT and draft.author.username == "ops"
     assert response.status_code == 302 and "/diff/" in response.url
     page = ops.get(response.url).content.decode()
-    assert "open_questions: weight changed 60 → 70" in page
+    assert "Open Questions: weight changed 60 → 70" in page  # by name; the key is nowhere on the page
+    assert "open_questions" not in visible_text(page)
     assert "Publish v2" in page
 
 
@@ -169,7 +180,8 @@ def test_a_new_user_can_find_edit_compare_and_publish_the_discovery_rubric(ops):
         ops, discovery, form_yaml.replace("weight: 25", "weight: 30", 1).replace("weight: 10", "weight: 5")
     )
     diff_page = ops.get(response.url).content.decode()
-    assert "current_state_and_pain: weight changed 25 → 30" in diff_page
+    assert "Current state and pain (SPIN situation and problem): weight changed 25 → 30" in diff_page
+    assert "current_state_and_pain" not in visible_text(diff_page)
     draft = RubricVersion.objects.get(rubric=discovery, number=2)
     ops.post(reverse("admin:knowledgebase_rubricversion_publish_detail", args=[draft.pk]))
     page = ops.get(reverse("admin:knowledgebase_rubric_change", args=[discovery.pk])).content.decode()
