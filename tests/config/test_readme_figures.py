@@ -1,10 +1,10 @@
 """The README's copies of issue 19's five figures match the results files they were measured into.
 
 `bench/_summary.py` reads the five from bench/results/*.json into SUMMARY.md; the README quotes them in one
-table ("Issue 19's five figures"), one row per figure, its first cell ending in its name: "(`call_30k_warm`)". Re-measuring a figure
-(e.g. `python bench/webhook_busy.py`, then `python bench/_summary.py`) without updating that row fails here,
-naming the row and the value to write. Parsed cell by cell — no free-text matching — and compared in the
-summary's own formatting, so the test holds no measured number of its own.
+table ("Issue 19's five figures"), one row per figure, its first cell ending in its name: "(`call_30k_warm`)".
+Re-measuring a figure (e.g. `python bench/webhook_busy.py`, then `python bench/_summary.py`) without updating
+that row fails here, naming the row and the value to write. Parsed cell by cell — no free-text matching — and
+compared in the summary's own formatting, so the test holds no measured number of its own.
 """
 
 from __future__ import annotations
