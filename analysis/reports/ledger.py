@@ -23,6 +23,8 @@ from analysis.pricing import BATCH
 # to the analysis engine; until it writes them, hits read as "not recorded".
 CACHE_HIT_PURPOSE = "cache_hit"
 ZERO = Decimal("0")
+# Requests that re-score a stored call and store nothing: counted as spend, never as the cost of an analysis.
+NOT_ANALYSIS_PURPOSES = (ApiPurpose.RUBRIC_PREVIEW, ApiPurpose.RETEST)
 MICRO = Decimal("0.000001")
 Bucket = Literal["day", "week", "month"]
 Dimension = Literal["model", "purpose", "mode", "cache_ttl"]
@@ -80,16 +82,22 @@ class CostSummary:
     batch_cost_usd: Decimal
     realtime_cost_usd: Decimal
     batch_saved_usd: Decimal
+    # Re-scores that store nothing (rubric draft previews, evaluate_scorer re-tests): spend, not analyses.
+    not_analysis_cost_usd: Decimal = ZERO
+
+    @property
+    def analysis_cost_usd(self) -> Decimal:
+        return self.cost_usd - self.not_analysis_cost_usd
 
     @property
     def cost_per_analysed_call(self) -> Decimal | None:
-        return (self.cost_usd / self.analysed_calls).quantize(MICRO) if self.analysed_calls else None
+        return (self.analysis_cost_usd / self.analysed_calls).quantize(MICRO) if self.analysed_calls else None
 
     @property
     def cost_per_1k_transcript_tokens(self) -> Decimal | None:
         if not self.transcript_tokens:
             return None
-        return (self.cost_usd * 1000 / self.transcript_tokens).quantize(MICRO)
+        return (self.analysis_cost_usd * 1000 / self.transcript_tokens).quantize(MICRO)
 
     @property
     def batch_share(self) -> float | None:
@@ -180,6 +188,7 @@ def cost_summary_report(*, start: dt.datetime, end: dt.datetime) -> CostSummary:
         **LEDGER_SUMS,
         failed=Count("id", filter=Q(status=ApiCallStatus.ERROR)),
         batch=Coalesce(Sum("cost_usd", filter=Q(mode=RunMode.BATCH)), ZERO),
+        not_analysis=Coalesce(Sum("cost_usd", filter=Q(purpose__in=NOT_ANALYSIS_PURPOSES)), ZERO),
     )
     run_ids = ledger.exclude(run_id=None).values("run_id").distinct()
     transcript_tokens = AnalysisRun.objects.filter(pk__in=run_ids).aggregate(n=Coalesce(Sum("transcript_tokens"), 0))
@@ -206,6 +215,7 @@ def cost_summary_report(*, start: dt.datetime, end: dt.datetime) -> CostSummary:
         realtime_cost_usd=totals["cost"] - batch,
         # The Batches API bills every token kind at BATCH × list price: realtime would have cost batch / BATCH.
         batch_saved_usd=(batch / BATCH - batch).quantize(MICRO),
+        not_analysis_cost_usd=totals["not_analysis"],
     )
 
 

@@ -219,3 +219,18 @@ def test_cost_by_prompt_cache_ttl_shows_none_beside_the_ttls(window, admin_clien
     assert "By prompt-cache TTL" in section
     for label in ("no cache write (calls too rare)", "1-hour cache", "5-minute cache"):
         assert label in section
+
+
+def test_rubric_previews_and_retests_are_spend_but_not_cost_per_analysed_call(window, ledger):
+    """A rubric draft preview (or an evaluate_scorer re-test) re-scores stored calls by Claude and stores nothing:
+    it is spend (the total, the month, the budget count it) but no analysis, so the per-call and per-1K figures
+    leave it out — they said an analysed call cost what it cost plus every preview run that window."""
+    day0, _ = window
+    call_a = ledger["calls"][0]
+    ledger_row(at=day0 + dt.timedelta(days=5), cost="0.300000", call_id=call_a.pk, purpose="rubric_preview")
+    ledger_row(at=day0 + dt.timedelta(days=5), cost="0.100000", call_id=call_a.pk, purpose="retest")
+    summary = reports.cost_summary_report(start=window[0], end=window[1])
+    assert summary.cost_usd == Decimal("0.605")  # spend is spend
+    assert summary.not_analysis_cost_usd == Decimal("0.4")
+    assert summary.cost_per_analysed_call == Decimal("0.068333")  # 0.205 / 3, as without the previews
+    assert summary.cost_per_1k_transcript_tokens == Decimal("0.05125")

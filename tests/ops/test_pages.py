@@ -69,6 +69,11 @@ def test_cost_page_shows_the_window_total_and_offline_label(admin_client_logged_
     assert 'id="ops-prompt-cache">75%<' in body  # 300 cache-read of 400 prompt tokens
     assert "offline</span> at $0" in body
     assert "<svg" in body and "cdn" not in body.lower()
+    assert "not counted:" not in body  # no preview spend this window
+    ledger_row(at=today - dt.timedelta(hours=2), cost="0.500000", purpose="rubric_preview")
+    body = admin_client_logged_in.get(f"/admin/ops/costs/?start={start}&end={today.date()}").content.decode()
+    assert 'id="ops-cost-total">$2.50<' in body  # spend is spend …
+    assert "not counted: $0.50 of rubric previews and re-tests" in body  # … but not the cost of an analysis
 
 
 def test_pipeline_page_lists_stuck_and_failed_calls_with_reasons(admin_client_logged_in):
