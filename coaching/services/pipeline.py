@@ -32,6 +32,7 @@ from analysis.services import (
     budget_state,
     runs_sweep_stale,
 )
+from coaching.selectors.batch_runs import batch_runs_unsettled
 from coaching.services.sessions import sessions_store_from_run
 from core.metrics import ANALYSES
 from gong.selectors import calls_awaiting_analysis, calls_held
@@ -187,11 +188,20 @@ def calls_coach_sweep(*, limit: int = 500) -> int:
     """Enqueue the coaching stage for every call that is waiting for it; returns how many were enqueued.
 
     Abandoned analysis runs (worker gone past the claim timeout) are failed so they can be retried, ended
-    Message Batches are ingested, and held calls are released when the budget allows again.
+    Message Batches are ingested (and batch runs an earlier ingest finished without reaching their call are
+    handed over), and held calls are released when the budget allows again.
     """
     runs_sweep_stale()
     if batches_open():
         calls_coach_batch_ingest(worker="sweep")
+    now = timezone.now()
+    claimed_before = now - timedelta(seconds=settings.ANALYSIS_CLAIM_TIMEOUT_S)
+    # A batch run finished but its call never got it (the ingest stopped in between): hand it over now — looked up
+    # again by its current cache key it could be analysed (and paid for) a second time.
+    for call_id, run_id in batch_runs_unsettled(
+        finished_after=now - BATCH_PATIENCE, claimed_before=claimed_before, limit=limit
+    ):
+        call_coach(call_id=call_id, worker="sweep", takeover=True, batch_run=run_id)
     if budget_state().status != "held":
         for call_id in calls_held(limit=limit):
             call_release(call_id=call_id)

@@ -88,6 +88,10 @@ def _indicator_lines(indicators: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _yes_no(flag) -> str:
+    return "yes" if flag else "no"
+
+
 def _criterion_changes(old: dict, new: dict) -> list[FieldChange]:
     pairs = [
         ("name", old["name"], new["name"]),
@@ -98,6 +102,8 @@ def _criterion_changes(old: dict, new: dict) -> list[FieldChange]:
         name = f"{side}_indicators"
         pairs.append((f"{side} indicators", _indicator_lines(old[name]), _indicator_lines(new[name])))
     pairs += [(f"anchor {level}", old["anchors"][level], new["anchors"][level]) for level in sorted(new["anchors"])]
+    for flag, label in (("caps_score", "caps the score"), ("once_is_enough", "once in the call is enough")):
+        pairs.append((label, _yes_no(old.get(flag)), _yes_no(new.get(flag))))
     return [change for name, a, b in pairs if (change := _field(name, a, b))]
 
 

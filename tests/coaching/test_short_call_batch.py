@@ -136,3 +136,27 @@ def test_a_call_waiting_in_a_batch_is_not_reclaimed_nor_failed_by_another_delive
     call.refresh_from_db()
     assert call.status == CallStatus.ANALYZED
     assert fake.requests == [] and len(fake.batches) == 1
+
+
+def test_a_batch_run_whose_ingest_stopped_before_the_call_is_handed_over_not_analysed_again(kb, short_policy, settings):
+    """The sweep that ingested the batch was killed (task timeout, crash) after finishing the run and before
+    storing the call's sessions: the next sweep hands the run to the call — no second analysis, even when the
+    knowledge changed meanwhile (the call's current cache key would miss the run)."""
+    from analysis.services import batch_poll
+    from tests.factories.knowledgebase import document_published
+
+    fake = short_policy
+    call = call_with_reps(rounds=2)
+    assert call_coach(call_id=call.pk, worker="t").status == "batch_submitted"
+    poll = batch_poll()  # the run is finished … and the worker dies here
+    run = AnalysisRun.objects.get(call_id=call.pk)
+    assert poll.runs == {call.pk: run.pk} and run.status == RunStatus.SUCCEEDED
+    document_published(title="Price list", body="Growth costs $99 from next month.")
+    settings.ANALYSIS_CLAIM_TIMEOUT_S = 0
+
+    calls_coach_sweep()
+
+    call.refresh_from_db()
+    assert call.status == CallStatus.ANALYZED
+    assert fake.requests == [] and AnalysisRun.objects.filter(call_id=call.pk).count() == 1
+    assert CoachingSession.objects.get(call=call, is_current=True).run_id == run.pk

@@ -210,3 +210,16 @@ def test_ops_can_create_and_publish_a_document(ops):
     assert document.active_version_id == version.pk
     diff = ops.get(reverse("admin:knowledgebase_document_diff", args=[document.pk]))
     assert diff.status_code == 200
+
+
+def test_the_diff_says_when_a_criterion_starts_capping_or_counting_once(ops):
+    """Both flags change how the dimension is scored; a diff that hid them said 'unchanged' for a scoring change."""
+    rubric = rubric_published()
+    flagged = rubric_content(
+        criteria=[criterion("open_questions", 60, caps_score=True), criterion("next_steps", 40, once_is_enough=True)]
+    )
+    response = post_draft(ops, rubric, rubric_content_yaml(flagged))
+    page = ops.get(response.url).content.decode()
+    assert "Open Questions: caps the score changed" in page
+    assert "Next Steps: once in the call is enough changed" in page
+    assert "once_is_enough" not in visible_text(page) and "caps_score" not in visible_text(page)
