@@ -96,7 +96,7 @@ def summary() -> tuple[str, bool]:
         "# Issue 19: cost and webhook figures",
         "",
         "Written by `bench/_summary.py` from the results files (`make bench` runs it last). Claude figures come from",
-        "the fake Messages API (tests/fakes/anthropic_server.py) driven by the real `anthropic` client; tokens are",
+        "the fake Messages API (tests/fakes/anthropic_server/) driven by the real `anthropic` client; tokens are",
         "⌈characters ÷ 4⌉ on both sides (the transcript and what the fake bills), not Anthropic's tokenizer; prices",
         "are Sonnet 4.5 list prices. The machine is shared: the load average of each run is given.",
         "",

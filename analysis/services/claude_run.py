@@ -49,7 +49,8 @@ class ClaudeOutcome:
     error: str = ""
 
 
-# Purposes whose every request — chunks and repairs too — keeps the purpose, so the ledger shows them apart.
+# Purposes whose every request — token counts, chunks and repairs too — keeps the purpose, so the ledger shows
+# them apart (a token count is a $0 row either way; reports group rows by purpose and count them as requests).
 KEEP_PURPOSE = frozenset({ApiPurpose.RUBRIC_PREVIEW})
 
 
@@ -57,26 +58,25 @@ class AnswerInvalid(Exception):
     pass
 
 
-def _count(inp, run_id: int | None) -> int | None:
-    """The count endpoint's figure for the rendered transcript (free; recorded in the ledger at zero cost)."""
+def _count(inp, run_id: int | None, purpose: str = ApiPurpose.TOKEN_COUNT) -> int | None:
+    """The count endpoint's figure for the rendered transcript (free; recorded in the ledger at zero cost, as
+    token_count — or as the analysis' own purpose when that is kept for all its requests, KEEP_PURPOSE)."""
     started = time.monotonic()
     try:
         text = lines_text(inp.lines, legend=inp.legend)
         counted = tokens_count(system="", messages=[{"role": "user", "content": text}])
     except ClaudeError as exc:
-        api_call_record(
-            run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, error=exc, redaction=inp.redaction
-        )
+        api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, error=exc, redaction=inp.redaction)
         return None  # the estimate will do
     latency_ms = int((time.monotonic() - started) * 1000)
     reply = ClaudeReply("", TokenUsage(), "", latency_ms, 1, "", settings.CLAUDE_MODEL)
-    api_call_record(
-        run_id=run_id, call_id=inp.call.pk, purpose=ApiPurpose.TOKEN_COUNT, reply=reply, redaction=inp.redaction
-    )
+    api_call_record(run_id=run_id, call_id=inp.call.pk, purpose=purpose, reply=reply, redaction=inp.redaction)
     return counted
 
 
-def windows_for(inp, *, count_with_api: bool, run_id: int | None = None) -> tuple[list[Window], int]:
+def windows_for(
+    inp, *, count_with_api: bool, run_id: int | None = None, purpose: str = ApiPurpose.TOKEN_COUNT
+) -> tuple[list[Window], int]:
     """Chunk windows and the rendered transcript's token count (calibrated by the count endpoint near the limit).
 
     ANALYSIS_CHUNK_TOKENS counts the transcript's own words (raw tokens): a call whose raw transcript fits is one
@@ -86,7 +86,8 @@ def windows_for(inp, *, count_with_api: bool, run_id: int | None = None) -> tupl
     budget = settings.ANALYSIS_CHUNK_TOKENS
     factor = 1.0
     if count_with_api and rendered > budget // 2:
-        factor = calibration(estimated=rendered + len(inp.legend) // 4, counted=_count(inp, run_id))
+        counted = _count(inp, run_id, purpose)
+        factor = calibration(estimated=rendered + len(inp.legend) // 4, counted=counted)
     sizes = [max(1, round(line.tokens * factor)) for line in inp.lines]
     overhead = max(1.0, rendered / inp.raw_tokens) if inp.raw_tokens else 1.0
     starts = [i == 0 or line.turn_index != inp.lines[i - 1].turn_index for i, line in enumerate(inp.lines)]
@@ -253,7 +254,8 @@ def claude_analyze(*, inp, run_id: int | None, purpose: str = ApiPurpose.CALL_AN
     started, spend = time.monotonic(), Spend()
     windows, transcript_tokens = [], 0
     try:
-        windows, transcript_tokens = windows_for(inp, count_with_api=True, run_id=run_id)
+        count_purpose = purpose if purpose in KEEP_PURPOSE else ApiPurpose.TOKEN_COUNT
+        windows, transcript_tokens = windows_for(inp, count_with_api=True, run_id=run_id, purpose=count_purpose)
         requests = requests_for(inp, windows)
         chunk_purpose = purpose if len(requests) == 1 or purpose in KEEP_PURPOSE else ApiPurpose.CHUNK_ANALYSIS
         answers = [answer_with_repair(r, inp=inp, run_id=run_id, purpose=chunk_purpose, spend=spend) for r in requests]

@@ -201,3 +201,15 @@ def test_erasing_a_call_deletes_the_previews_that_name_it(ops, world, fake_claud
     call_id = DimensionScore.objects.select_related("session").get(pk=ids[0]).session.call_id
     outcome = erasure_run(call_id=call_id, actor="test", via="test")
     assert outcome.counts["rubric_previews"] == 1 and not RubricPreview.objects.exists()
+
+
+def test_a_token_count_made_for_a_preview_is_a_preview_row_at_no_cost(ops, world, fake_claude, settings):
+    draft, ids = world
+    settings.ANALYSIS_CHUNK_TOKENS = 60  # the calls are past half the chunk limit: the count endpoint calibrates
+    before = ApiCall.objects.count()
+    ops.post(_url(draft), {"score": ids})
+    new = ApiCall.objects.order_by("id")[before:]
+    assert {row.purpose for row in new} == {ApiPurpose.RUBRIC_PREVIEW}  # chunks and token counts alike
+    counts = [row for row in new if row.input_tokens == 0 and row.output_tokens == 0]
+    assert len(counts) == 2 and all(row.cost_usd == 0 and row.run_id is None for row in counts)  # one per call
+    assert len(new) == len(fake_claude.usage_log) + 2
