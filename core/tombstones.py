@@ -42,25 +42,40 @@ def subject_digests(*, kind: str, subject: str) -> list[str]:
     return [subject_digest(kind=kind, subject=subject, key=key) for key in keys]
 
 
-def erased_among(*, kind: str, subjects: Iterable[str]) -> set[str]:
-    """The subjects (as given) that an erasure tombstoned; one query whatever their number."""
+def _found(*, kind: str, subjects: Iterable[str]) -> dict[str, tuple[int | None, datetime]]:
+    """{subject: (record, tombstoned at)} for the tombstoned subjects, in one query. A subject found only under a
+    SECRET_KEY_FALLBACKS key is tombstoned under the current key too (same erasure): once a rotation's old key
+    leaves the fallbacks — as Django's rotation advice has it — the subjects seen since still match."""
     by_digest = {d: s for s in {s for s in subjects if s} for d in subject_digests(kind=kind, subject=s)}
     if not by_digest:
-        return set()
-    found = ErasureTombstone.objects.filter(subject_digest__in=list(by_digest)).values_list("subject_digest", flat=True)
-    return {by_digest[digest] for digest in found}
+        return {}
+    rows = ErasureTombstone.objects.filter(subject_digest__in=list(by_digest))
+    found: dict[str, tuple[int | None, datetime]] = {}
+    current: set[str] = set()
+    for digest, record, at in rows.values_list("subject_digest", "record_id", "created_at"):
+        subject = by_digest[digest]
+        found.setdefault(subject, (record, at))
+        if digest == subject_digest(kind=kind, subject=subject):
+            current.add(subject)
+    stale = [
+        ErasureTombstone(kind=kind, subject_digest=subject_digest(kind=kind, subject=subject), record_id=record)
+        for subject, (record, _at) in found.items()
+        if subject not in current
+    ]
+    if stale:
+        ErasureTombstone.objects.bulk_create(stale, ignore_conflicts=True)
+    return found
+
+
+def erased_among(*, kind: str, subjects: Iterable[str]) -> set[str]:
+    """The subjects (as given) that an erasure tombstoned; one query whatever their number."""
+    return set(_found(kind=kind, subjects=subjects))
 
 
 def erasure_holding(*, kind: str, subjects: Iterable[str]) -> dict[str, tuple[int | None, datetime]]:
     """{subject: (the erasure record holding its tombstone, when it was tombstoned)} for the subjects (as given)
     that are tombstoned."""
-    by_digest = {d: s for s in {s for s in subjects if s} for d in subject_digests(kind=kind, subject=s)}
-    if not by_digest:
-        return {}
-    rows = ErasureTombstone.objects.filter(subject_digest__in=list(by_digest))
-    return {
-        by_digest[d]: (record, at) for d, record, at in rows.values_list("subject_digest", "record_id", "created_at")
-    }
+    return _found(kind=kind, subjects=subjects)
 
 
 def tombstones_extend(*, record_id: int | None, kind: str, subjects: Iterable[str]) -> None:
@@ -92,9 +107,11 @@ def tombstones_add(*, record: ErasureRecord, subjects: dict[str, Iterable[str]])
 
 
 def tombstones_lift(*, kind: str, subject: str) -> int:
-    """Delete the subject's tombstone and, when it came from a person's erasure, every tombstone that erasure
-    left (their calls and Gong user ids). Returns how many were deleted (0: none on record)."""
+    """Delete the subject's tombstone and every other tombstone its own erasure left: for a person, their calls
+    and Gong user ids; for a call, its copy under an older key (see `_found`). Returns how many were deleted (0:
+    none on record)."""
     matches = ErasureTombstone.objects.filter(subject_digest__in=subject_digests(kind=kind, subject=subject))
-    record_ids = [r for r in matches.values_list("record_id", flat=True) if r] if kind == TombstoneKind.PERSON else []
+    own = matches if kind == TombstoneKind.PERSON else matches.filter(record__kind=kind)
+    record_ids = [r for r in own.values_list("record_id", flat=True) if r]
     deleted, _ = (matches | ErasureTombstone.objects.filter(record_id__in=record_ids)).delete()
     return deleted
