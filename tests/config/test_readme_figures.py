@@ -52,6 +52,10 @@ def test_readme_five_figures_match_the_results_files():
         cells = rows[key]
         if cells[1] != measured:
             wrong.append(f"`{key}`: README says {cells[1]!r}, bench/results/{name} holds {measured!r}")
+        value = summary._get(summary._load(name), path)
+        met = "yes" if value is not None and value <= goal else "no"
+        if cells[3] != met:
+            wrong.append(f"`{key}`: README's met column says {cells[3]!r}, the results file says {met!r}")
         goal_text = f"≤ {summary._fmt(goal, unit)}"
         if cells[2] != goal_text:
             wrong.append(f"`{key}`: README's goal {cells[2]!r}, bench/_summary.py's {goal_text!r}")
