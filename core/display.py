@@ -71,11 +71,16 @@ def duration_display(seconds: int | float | Decimal | None) -> str:
 
 
 def percent_display(ratio: float | Decimal | None) -> str:
-    """A share (0–1) as a whole percent: 0.4321 → "43%"; a non-zero share under 1% keeps one decimal ("0.4%")."""
+    """A share (0–1) as a whole percent: 0.4321 → "43%". Never 0% for a share that is not none, nor 100% for one
+    that is not all: under 1% or above 99% one decimal ("0.4%", "99.6%"), and "<0.1%" / ">99.9%" beyond."""
     if _missing(ratio):
         return NONE
     percent = float(ratio) * 100
-    if 0 < abs(percent) < 1:
+    if 0 < percent < 0.1:
+        return "<0.1%"
+    if 99.9 < percent < 100:
+        return ">99.9%"
+    if 0 < percent < 1 or 99 < percent < 100:
         return f"{percent:.1f}%"
     return f"{percent:.0f}%"
 
