@@ -181,7 +181,9 @@ def rubric_preview_claude_run(*, preview_id: int) -> str:
     a one-line summary (django-q keeps it as the task result)."""
     if not _claim(preview_id):
         return f"rubric preview {preview_id}: nothing to do (done, gone, or another task has it)"
-    preview = RubricPreview.objects.select_related("version__rubric").get(pk=preview_id)
+    preview = RubricPreview.objects.select_related("version__rubric").filter(pk=preview_id).first()
+    if preview is None:  # the draft was deleted meanwhile (its previews with it)
+        return f"rubric preview {preview_id}: gone"
     version = preview.version
     if preview_key(version=version, score_ids=preview.score_ids, editor_id=preview.editor_id) != preview.key:
         return _fail(preview_id, "The draft was edited after this preview was asked for: preview it again.")

@@ -83,3 +83,48 @@ def test_drift_is_caught(tmp_path, monkeypatch):
         assert f"`{key}`" in str(error) and real in str(error)
     else:
         raise AssertionError("a drifted README row passed")
+
+
+# The chunk-budget table (### Chunk budget: whole vs chunked) against bench/results/chunk_agreement.json: each
+# cell's numbers, in order, are these fields of the budget's entry in `configs`.
+CHUNK_HEADING = "### Chunk budget: whole vs chunked"
+CHUNK_COLUMNS = (
+    (("cost", "requests"),),
+    (("cost", "ratio"),),
+    (("dimension_scores", "exact"), ("dimension_scores", "within_1"), ("dimension_scores", "kappa")),
+    (("criteria", "exact"), ("criteria", "within_1")),
+    (("criteria", "met_flipped"),),
+    (("criteria", "lost"), ("criteria", "invented")),
+)
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _chunk_rows() -> dict[str, list[str]]:
+    text = README.read_text()
+    assert CHUNK_HEADING in text, f"README.md lost its {CHUNK_HEADING!r} section"
+    rows = {}
+    for line in text.split(CHUNK_HEADING, 1)[1].splitlines()[1:]:
+        if line.startswith("#"):
+            break
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        budget = re.fullmatch(r"\**(whole|\d+K)\b.*", cells[0]) if cells else None
+        if budget:
+            rows[budget.group(1).lower()] = cells[1:]
+    return rows
+
+
+def test_readme_chunk_table_matches_chunk_agreement_json():
+    configs = _summary_module()._load("chunk_agreement.json")["configs"]
+    rows = _chunk_rows()
+    assert set(rows) == set(configs), f"README's chunk table has {sorted(rows)}, the file {sorted(configs)}"
+    wrong = []
+    for budget, cells in rows.items():
+        for cell, fields in zip(cells, CHUNK_COLUMNS, strict=False):
+            readme = [float(n) for n in NUMBER.findall(cell)]
+            measured = [float(configs[budget][a][b]) for a, b in fields]
+            same = len(readme) == len(measured) and all(
+                abs(r - m) <= 0.0005 for r, m in zip(readme, measured, strict=True)
+            )
+            if not same:
+                wrong.append(f"{budget}: README {cell!r}, chunk_agreement.json {measured}")
+    assert not wrong, "README.md's chunk table drifted:\n" + "\n".join(wrong)
