@@ -159,7 +159,9 @@ def _ingest_run(run: AnalysisRun, items: dict[int, object], batch_id: str) -> bo
         return None
     spend, answers, error, result = Spend(), [], "", None
     try:
-        inp = analysis_input_build(call_id=run.call_id, analyzer=run.analyzer)
+        inp = analysis_input_build(
+            call_id=run.call_id, analyzer=run.analyzer, knowledge_versions=run.knowledge_versions
+        )
         windows = windows_for(inp, count_with_api=False)[0]
         requests = requests_for(inp, windows, ttl=BATCH_TTL)
         purpose = ApiPurpose.CALL_ANALYSIS if len(requests) == 1 else ApiPurpose.CHUNK_ANALYSIS

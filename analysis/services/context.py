@@ -18,7 +18,7 @@ from analysis.render import Line, Speaker, speakers_build, transcript_render
 from analysis.tokens import token_estimate
 from gong.selectors import call_get, call_key_facts_get, call_participants, transcript_get
 from knowledgebase.dimensions import DIMENSIONS
-from knowledgebase.selectors import knowledge_snapshot_get, knowledge_version_hash
+from knowledgebase.selectors import knowledge_snapshot_at, knowledge_snapshot_get, knowledge_version_hash
 
 COACHED_ROLES = ("AE", "SE", "CSM")
 _WORD = re.compile(r"[a-z0-9]{4,}")
@@ -167,8 +167,12 @@ def _prompt_turns(turns: list[dict], analyzer: str) -> tuple[list[dict], Redacti
     return turns_redact(turns, kinds=settings.PII_REDACTION_KINDS)
 
 
-def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> AnalysisInput:
-    """Gather the call; raises core.errors.NotFound when the call or its transcript is missing."""
+def analysis_input_build(
+    *, call_id: str, analyzer: str | None = None, knowledge_versions: dict | None = None
+) -> AnalysisInput:
+    """Gather the call; raises core.errors.NotFound when the call or its transcript is missing. With
+    `knowledge_versions` (a run's), the knowledge is the one that run was asked about (a Message Batch ingested
+    after a rubric changed), when those versions still exist; the cache key stays the current one."""
     call = call_get(call_id=call_id)
     transcript = transcript_get(call_id=call_id)
     keys = key_inputs_get(call_id=call_id, analyzer=analyzer, call=call, transcript=transcript)
@@ -176,7 +180,10 @@ def analysis_input_build(*, call_id: str, analyzer: str | None = None) -> Analys
     speakers = speakers_build(participants=keys.participants, turns=turns)
     spoke = {str(turn.get("speaker_id", "")) for turn in turns}
     internal = [s for s in speakers.values() if s.is_internal and s.speaker_id in spoke]
-    snapshot = knowledge_snapshot_get(role=keys.role, call_type=call.call_type or "")
+    snapshot = None
+    if knowledge_versions:
+        snapshot = knowledge_snapshot_at(versions=knowledge_versions, role=keys.role, call_type=call.call_type or "")
+    snapshot = snapshot or knowledge_snapshot_get(role=keys.role, call_type=call.call_type or "")
     documents = documents_relevant(
         documents=snapshot.documents, transcript_text=transcript.text or "", max_tokens=settings.ANALYSIS_KB_MAX_TOKENS
     )

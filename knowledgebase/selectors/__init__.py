@@ -16,6 +16,7 @@ from knowledgebase.selectors.snapshot import (
     DocumentSnapshot,
     KnowledgeSnapshot,
     RubricSnapshot,
+    knowledge_snapshot_at,
     knowledge_snapshot_get,
     knowledge_version_hash,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "document_version_get",
     "document_version_list",
     "kb_search",
+    "knowledge_snapshot_at",
     "knowledge_snapshot_get",
     "knowledge_version_hash",
     "rubric_get",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, Value
 
 from knowledgebase.dimensions import DIMENSIONS
-from knowledgebase.models import Document, Rubric
+from knowledgebase.models import Document, DocumentVersion, Rubric, RubricVersion
 from knowledgebase.schemas import sha256_of
 
 
@@ -147,4 +147,44 @@ def knowledge_version_hash(*, role: str = "", call_type: str = "") -> str:
     return _hash(
         [["rubric", dimension, row[3], row[4], row[5]] for dimension, row in chosen.items()],
         [["document", kind, key, sha] for source, kind, _, _, key, _, sha in rows if source == "document"],
+    )
+
+
+def knowledge_snapshot_at(*, versions: dict, role: str = "", call_type: str = "") -> KnowledgeSnapshot | None:
+    """The snapshot an analysis run was made with (`AnalysisRun.knowledge_versions`, from `versions()`), whatever
+    is active now; None when a version in it no longer exists (versions are never deleted, but a run may predate
+    its rubric's removal)."""
+    rubric_ids = dict((versions or {}).get("rubrics") or {})
+    document_ids = dict((versions or {}).get("documents") or {})
+    rubric_rows = {v.pk: v for v in RubricVersion.objects.filter(pk__in=rubric_ids.values()).select_related("rubric")}
+    document_rows = DocumentVersion.objects.filter(pk__in=document_ids.values()).select_related("document")
+    document_rows = sorted(document_rows, key=lambda v: (v.document.kind, v.document.key))
+    if (
+        not rubric_ids
+        or len(rubric_rows) != len(set(rubric_ids.values()))
+        or len(document_rows) != len(set(document_ids.values()))
+    ):
+        return None
+    snapshots = {
+        dimension: RubricSnapshot(
+            rubric_id=(version := rubric_rows[version_id]).rubric_id, version_id=version.pk, number=version.number,
+            key=version.rubric.key, name=version.rubric.name, dimension=dimension, content=version.content,
+            sha256=version.sha256,
+        )
+        for dimension, version_id in rubric_ids.items()
+    }  # fmt: skip
+    documents = tuple(
+        DocumentSnapshot(
+            document_id=v.document_id, version_id=v.pk, key=v.document.key, title=v.title, kind=v.document.kind,
+            body=v.body, sha256=v.sha256,
+        )
+        for v in document_rows
+    )  # fmt: skip
+    digest = _hash(
+        [["rubric", s.dimension, s.key, s.name, s.sha256] for s in snapshots.values()],
+        [["document", d.kind, d.key, d.sha256] for d in documents],
+    )
+    role, call_type = _scope(role, call_type)
+    return KnowledgeSnapshot(
+        rubrics=dict(sorted(snapshots.items())), documents=documents, hash=digest, role=role, call_type=call_type
     )

@@ -160,3 +160,31 @@ def test_a_batch_run_whose_ingest_stopped_before_the_call_is_handed_over_not_ana
     assert call.status == CallStatus.ANALYZED
     assert fake.requests == [] and AnalysisRun.objects.filter(call_id=call.pk).count() == 1
     assert CoachingSession.objects.get(call=call, is_current=True).run_id == run.pk
+
+
+def test_a_rubric_changed_while_the_batch_runs_is_not_used_to_read_its_answers(kb, short_policy):
+    """The batch answered the rubric it was asked about: its answers are read against that rubric — not validated
+    against a criterion published since (a 'repair' request at realtime price, or a failed run analysed again)."""
+    from knowledgebase.models import Rubric
+    from knowledgebase.services import rubric_version_create_draft, rubric_version_publish
+    from tests.factories.knowledgebase import criterion
+
+    fake = short_policy
+    call = call_with_reps(rounds=2)
+    assert call_coach(call_id=call.pk, worker="t").status == "batch_submitted"
+    run = AnalysisRun.objects.get(call_id=call.pk)
+    discovery = Rubric.objects.get(key="discovery")
+    content = {**discovery.active_version.content}
+    content["criteria"] = [
+        {**c, "weight": c["weight"] - 5} if i == 0 else c for i, c in enumerate(content["criteria"])
+    ] + [criterion("budget_asked", 5)]
+    rubric_version_publish(version_id=rubric_version_create_draft(rubric_id=discovery.pk, content=content).pk)
+
+    calls_coach_sweep()
+
+    call.refresh_from_db()
+    run.refresh_from_db()
+    assert call.status == CallStatus.ANALYZED and run.status == RunStatus.SUCCEEDED
+    assert fake.requests == []  # no repair, no second analysis
+    discovery_result = next(d for d in run.result["speakers"][0]["dimensions"] if d["dimension"] == "discovery")
+    assert "budget_asked" not in {c["key"] for c in discovery_result["criteria"]}

@@ -88,3 +88,21 @@ def test_hash_changes_when_a_rubric_is_renamed_because_the_prompt_names_it():
     rubric_update(rubric_id=rubric.pk, name="Discovery (SPIN, 2027 edition)")
     assert knowledge_version_hash() != before
     assert knowledge_version_hash() == knowledge_snapshot_get().hash
+
+
+def test_the_snapshot_a_run_was_made_with_is_rebuilt_from_its_versions_whatever_is_active_now():
+    from knowledgebase.selectors import knowledge_snapshot_at
+
+    rubric = rubric_published(content=rubric_content())
+    document_published(title="Price list", body="Growth costs $89.")
+    then = knowledge_snapshot_get()
+    rubric_version_publish(
+        version_id=rubric_version_create_draft(
+            rubric_id=rubric.pk, content=rubric_content(criteria=[criterion("open_questions", 100)])
+        ).pk
+    )
+    document_published(title="New list", body="Growth costs $99.")
+    assert knowledge_snapshot_get().hash != then.hash
+    again = knowledge_snapshot_at(versions=then.versions())
+    assert again == then  # the same rubrics, documents and hash
+    assert knowledge_snapshot_at(versions={"rubrics": {"discovery": 10**9}, "documents": {}}) is None
