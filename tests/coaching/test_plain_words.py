@@ -113,3 +113,32 @@ def _visible_text(page: str) -> str:
     """What a person reads: no tags, scripts or styles, nor the collapsed full YAML diff."""
     page = re.sub(r"<(script|style)\b.*?</\1>|<details\b.*?</details>", " ", page, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_a_rubric_version_page_names_its_criteria_and_keeps_keys_to_the_yaml_view(client, django_user_model):
+    """The read-only criteria table on a version's own page (published or draft) and on its rubric's page shows
+    names; keys appear only in the YAML view (the editor's textarea or the read-only YAML), where keys are edited."""
+    client.force_login(staff_user(django_user_model, username="u-kb-ops", group="coaching ops", edit_kb=True))
+    plain = {
+        "description": "Plain.",
+        "positive_indicators": [{"text": "Asks"}],
+        "negative_indicators": [{"text": "Pitches"}],
+    }
+    criteria = [criterion("open_questions", 60, **plain), criterion("next_steps", 40, name="Agrees a next step")]
+    criteria[1].update(plain)
+    rubric = rubric_published(content=rubric_content(criteria=criteria))
+    draft = rubric_version_create_draft(rubric_id=rubric.pk, content=rubric_content(criteria=criteria, na_rule="x"))
+    urls = {
+        "published": reverse("admin:knowledgebase_rubricversion_change", args=[rubric.active_version_id]),
+        "draft": reverse("admin:knowledgebase_rubricversion_change", args=[draft.pk]),
+        "rubric": reverse("admin:knowledgebase_rubric_change", args=[rubric.pk]),
+    }
+    for name, url in urls.items():
+        page = client.get(url).content.decode()
+        outside_yaml = re.sub(r"<textarea\b.*?</textarea>|<pre class=\"kb-pre\".*?</pre>", " ", page, flags=re.S)
+        text = _visible_text(outside_yaml)
+        assert "Open Questions" in text and "Agrees a next step" in text, name
+        for key in ("open_questions", "next_steps"):
+            assert key not in text, (name, key)
+        if name != "rubric":
+            assert "key: open_questions" in page, name  # the YAML view keeps the keys
