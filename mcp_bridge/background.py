@@ -38,9 +38,8 @@ def timeout_s() -> float:
 def _coach(call_id: str, batch_run: int | None = None):
     close_old_connections()
     try:
-        return call_coach(
-            call_id=call_id, worker="mcp", purpose=MCP_PURPOSE, takeover=batch_run is not None, batch_run=batch_run
-        )
+        extra = {} if batch_run is None else {"takeover": True, "batch_run": batch_run}
+        return call_coach(call_id=call_id, worker="mcp", purpose=MCP_PURPOSE, **extra)
     finally:
         connections.close_all()  # pool threads are long-lived; never leave a connection behind
 
