@@ -105,6 +105,9 @@ def batch_submit(*, call_ids: list[str], force: bool = False, worker: str = "") 
             submission.outcomes[call_id] = AnalysisOutcome(claim.run.pk, "failed", False, reason)
         return submission
     submission.batch_id = info.batch_id
+    # Before the runs record it: should this process die now, the log names the (billed) batch and its runs, so it
+    # can be cancelled or matched by hand — the runs themselves go stale and are analysed again.
+    logger.info("batch_created", batch_id=info.batch_id, run_ids=[claim.run.pk for claim, *_ in owned.values()])
     for call_id, (claim, chunks, tokens, _) in owned.items():
         AnalysisRun.objects.filter(pk=claim.run.pk, claimed_by=claim.token).update(
             status=RunStatus.BATCH_SUBMITTED,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from analysis.models import AnalysisRun, RunMode, RunStatus
 from coaching.models import CoachingSession
@@ -21,7 +21,7 @@ def batch_runs_unsettled(*, finished_after: datetime, claimed_before: datetime, 
     rows = (
         AnalysisRun.objects.filter(waiting, mode=RunMode.BATCH, status=RunStatus.SUCCEEDED)
         .filter(finished_at__gte=finished_after)
-        .exclude(pk__in=CoachingSession.objects.values("run_id"))
+        .exclude(Exists(CoachingSession.objects.filter(run_id=OuterRef("pk"))))  # per run, on the run index
         .order_by("finished_at")
         .values_list("call_id", "pk")
     )

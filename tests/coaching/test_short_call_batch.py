@@ -188,3 +188,15 @@ def test_a_rubric_changed_while_the_batch_runs_is_not_used_to_read_its_answers(k
     assert fake.requests == []  # no repair, no second analysis
     discovery_result = next(d for d in run.result["speakers"][0]["dimensions"] if d["dimension"] == "discovery")
     assert "budget_asked" not in {c["key"] for c in discovery_result["criteria"]}
+
+
+def test_the_batch_id_is_logged_before_the_runs_record_it(kb, short_policy, caplog):
+    """A worker dying between creating the batch and recording it leaves a billed batch no run names: the log does."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    call = call_with_reps(rounds=2)
+    assert call_coach(call_id=call.pk, worker="t").status == "batch_submitted"
+    run = AnalysisRun.objects.get(call_id=call.pk)
+    created = [r for r in caplog.records if "batch_created" in r.getMessage()]
+    assert len(created) == 1 and run.batch_id in created[0].getMessage() and str(run.pk) in created[0].getMessage()
