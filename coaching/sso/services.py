@@ -5,7 +5,8 @@ The rule, in order (the first that fails refuses the sign-in with a reason, and 
 2. the email matches an active Gong user — or an account an admin already created for someone outside Gong
    (coaching ops, staff, a superuser): those sign in as the account they have;
 3. the Django account is created on first sign-in (username = email), linked to its Gong user, and given its
-   role from Gong: `manager` when the Gong user manages anyone or their coaching role is Manager, else `rep`.
+   role from Gong: `manager` when the Gong user manages anyone or their coaching role is Manager, else `rep` —
+   unless an erasure tombstoned the email or the Gong user id (core.tombstones): an erased person gets no account.
    Roles an admin granted (coaching ops, staff, superuser) are never taken away by a sign-in.
 An account an admin deactivated stays deactivated; users_sync deactivates the accounts of deactivated Gong users.
 """
@@ -19,6 +20,8 @@ from django.db import transaction
 
 from coaching.access import ALL_SEEING_GROUPS, GROUP_MANAGER, GROUP_REP
 from core.errors import ApplicationError
+from core.models import TombstoneKind
+from core.tombstones import erased_among
 from gong.models import GongUser, RepRole
 from gong.selectors import user_get_by_email, user_reports
 from gong.services.users import user_link_django_user
@@ -40,6 +43,14 @@ def sso_email_admitted(*, claims: dict) -> str:
     if settings.SSO_REQUIRE_EMAIL_VERIFIED and verified not in (True, "true", "True"):
         raise SignInRefused("The sign-in provider has not verified this email address.")
     return email
+
+
+def _erased(*, email: str, gong_user: GongUser) -> bool:
+    """True when an erasure tombstoned the email or the Gong user's id (the erasure sticks against sign-in too)."""
+    return bool(
+        erased_among(kind=TombstoneKind.PERSON, subjects=[email])
+        or erased_among(kind=TombstoneKind.GONG_USER, subjects=[gong_user.pk])
+    )
 
 
 def _role_group(gong_user: GongUser) -> str:
@@ -80,6 +91,8 @@ def sso_account_for_claims(*, claims: dict):
             raise SignInRefused("This Gong user is deactivated.")
         raise SignInRefused("No Gong user has this email address: ask your callcoach admin.")
     if account is None:
+        if _erased(email=email, gong_user=gong_user):
+            raise SignInRefused("This person was erased from callcoach and may not sign in: ask your callcoach admin.")
         account = get_user_model().objects.create_user(username=email[:150], email=email)
         account.first_name, account.last_name = gong_user.first_name[:150], gong_user.last_name[:150]
         account.is_staff = True  # the portal is the Django admin; what the account sees is decided by its Viewer

@@ -11,6 +11,8 @@ from django.contrib.messages import get_messages
 from django.test import override_settings
 from django.urls import reverse
 
+from core.models import TombstoneKind
+from core.tombstones import tombstones_extend
 from gong.models import GongUser, RepRole
 from gong.schemas import UserMetadata
 from gong.services.users import users_sync
@@ -115,6 +117,24 @@ def test_people_callcoach_does_not_admit_are_refused_with_the_reason_and_get_not
     assert account(email) is None
     assert client.get("/admin/").status_code == 302  # still signed out
     assert client.get(reverse("admin:gong_call_change", args=[team["calls"]["rita"].pk])).status_code == 302
+
+
+@pytest.mark.parametrize("kind", [TombstoneKind.PERSON, TombstoneKind.GONG_USER])
+def test_an_erased_person_is_refused_a_first_sign_in_and_gets_nothing(client, team, sso, kind):
+    """An erasure sticks against single sign-on too: an email (any case) or Gong user id an erasure tombstoned gets
+    no Django account, even where a Gong user with that email is on file again (re-added by hand, say)."""
+    rita = team["rita"]
+    tombstones_extend(
+        record_id=None, kind=kind, subjects=["Rita@Acme.test" if kind == TombstoneKind.PERSON else rita.pk]
+    )
+    accounts_before = get_user_model().objects.count()
+    response = sign_in(client, "rita@acme.test")
+    assert response.status_code == 302 and response["Location"] == reverse("admin:login")
+    assert "was erased" in refusal(response)
+    assert account("rita@acme.test") is None and get_user_model().objects.count() == accounts_before
+    assert GongUser.objects.get(pk=rita.pk).django_user_id is None
+    assert client.get("/admin/").status_code == 302  # still signed out
+    assert sign_in(client, "rob@acme.test").status_code == 302 and account("rob@acme.test") is not None
 
 
 def test_deactivating_the_gong_user_ends_access_at_the_next_users_sync(client, team, sso):
