@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 
 from tests.coaching.portal_world import build_world
@@ -40,7 +42,18 @@ def sync_playwright(monkeypatch):
         pytest.skip("browser test needs Debian's Chromium: apt-get install chromium (no `chromium` on PATH)")
     # Playwright's sync API keeps an event loop in this thread; Django's ORM must not refuse to run beside it.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    return sync_playwright
+
+    @contextmanager
+    def playwright_closing_db():
+        """`with sync_playwright() as playwright:` whose block runs in Playwright's greenlet, where the ORM opens
+        connections of its own: closed on the way out, or pytest-django cannot drop the test database."""
+        with sync_playwright() as playwright:
+            try:
+                yield playwright
+            finally:
+                connections.close_all()
+
+    return playwright_closing_db
 
 
 def test_manager_follows_a_quote_from_the_call_page_to_its_moment_in_the_transcript(live_server, sync_playwright):

@@ -10,7 +10,6 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.urls import reverse
 
 from analysis.models import ApiCall, ApiPurpose
@@ -107,7 +106,6 @@ def test_ops_edit_and_preview_a_rubric_draft_on_a_phone(live_server, sync_playwr
             assert "Waiting for a worker — 0 of 2 calls done." in page.locator("#claude-progress").inner_text()
             look(page, "preview-claude-waiting")
         rubric_preview_run(queue.call_args.args[0])  # the worker
-        connections.close_all()  # Playwright's sync API runs this block in a greenlet: its own DB connection
         page.wait_for_selector("#claude-moved", timeout=15_000)  # the page refreshed itself
         assert "Done: 2 of 2 calls re-scored" in page.locator("#claude-progress").inner_text()
         assert "from the cost ledger" in page.locator("#claude-cost").inner_text()
