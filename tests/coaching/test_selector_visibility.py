@@ -119,6 +119,9 @@ NOT_CALL_DATA = {
     "plans.report_gaps",  # over a rep_report
     "needs.needs_for_scores",  # over a scores queryset the caller selected through scores_visible
     "common.scoring_change_week",  # over a sessions queryset the caller selected through sessions_visible
+    "batch_runs.batch_runs_unsettled",  # the pipeline sweep's read (no viewer: nothing is shown)
+    "rubric_previews.rubric_preview_get_for_editor",  # an ops editor's own preview, by editor id
+    "rubric_previews.rubric_preview_latest_for_editor",
 }
 
 
