@@ -82,7 +82,8 @@ def world(settings):
         ledger_row(at=now - dt.timedelta(days=days), cost=cost, latency_ms=1834, input_tokens=12_345)
     Call.objects.filter(pk=world.calls["own"].pk).update(duration_s=1_897)  # 31:37
     # One row in each infrastructure table, so their lists and forms have dates to write.
-    ApiQuota.objects.create(name="gong", next_slot_at=now, day=now.date(), day_count=12)
+    # (update_or_create: a test earlier in the run may have left the quota row committed)
+    ApiQuota.objects.update_or_create(name="gong", defaults={"next_slot_at": now, "day": now.date(), "day_count": 12})
     WebhookEvent.objects.create(received_at=now, auth_method="jwt", body_sha256="0" * 64, raw_body="{}",
                                 call_id=world.calls["own"].pk, status="accepted")  # fmt: skip
     OnceMarker.objects.create(key="one-format-test")
