@@ -22,9 +22,11 @@ Why an asynchronous worker commit loses nothing that is not re-done (django-q2 1
 * Tasks a task enqueues (rows in OrmQ) are lost together with the parent's ack, so the parent re-enqueues them.
 * What a re-run can repeat: work outside the database (a Claude request, an e-mail) whose record was in the lost
   tail — the same as when a worker is killed mid-task, which the at-least-once queue already allows for.
-* The one exception is the cost ledger: the rows of requests Anthropic may bill (analysis/services/ledger.py
-  api_call_open / api_call_record) commit synchronously whatever the connection's default, so a server crash
-  cannot take a paid request out of the ledger (only $0 cache-hit markers may go).
+* The exceptions record what already happened outside the database and commit synchronously whatever the
+  connection's default (core/durable.py): the cost ledger's rows of requests Anthropic may bill
+  (analysis/services/ledger.py api_call_open / api_call_record) and the runs naming a created Message Batch
+  (analysis/services/batch.py). A server crash cannot take a paid request out of the ledger or lose a billed
+  batch (only $0 cache-hit markers may go).
 Q_WORKER_SYNCHRONOUS_COMMIT=true turns it off.
 """
 

@@ -31,6 +31,7 @@ from analysis.services.context import analysis_input_build
 from analysis.services.ledger import api_call_record, budget_hold_reason, budget_state
 from analysis.services.realtime import AnalysisOutcome, analysis_realtime
 from analysis.services.runs import claim_token, run_claim, run_finish, run_supersede, totals_fields
+from core.durable import durable_atomic
 from core.errors import NotFound
 
 logger = structlog.get_logger(__name__)
@@ -108,18 +109,19 @@ def batch_submit(*, call_ids: list[str], force: bool = False, worker: str = "") 
     # Before the runs record it: should this process die now, the log names the (billed) batch and its runs, so it
     # can be cancelled or matched by hand — the runs themselves go stale and are analysed again.
     logger.info("batch_created", batch_id=info.batch_id, run_ids=[claim.run.pk for claim, *_ in owned.values()])
-    for call_id, (claim, chunks, tokens, _) in owned.items():
-        AnalysisRun.objects.filter(pk=claim.run.pk, claimed_by=claim.token).update(
-            status=RunStatus.BATCH_SUBMITTED,
-            batch_id=info.batch_id,
-            mode=RunMode.BATCH,
-            chunk_count=chunks,
-            transcript_tokens=tokens,
-            claimed_at=timezone.now(),
-        )
-        submission.outcomes[call_id] = AnalysisOutcome(
-            claim.run.pk, "batch_submitted", False, f"waiting for Message Batch {info.batch_id}"
-        )
+    with durable_atomic():  # the billed batch is recorded on disk, even on the worker's asynchronous connections
+        for call_id, (claim, chunks, tokens, _) in owned.items():
+            AnalysisRun.objects.filter(pk=claim.run.pk, claimed_by=claim.token).update(
+                status=RunStatus.BATCH_SUBMITTED,
+                batch_id=info.batch_id,
+                mode=RunMode.BATCH,
+                chunk_count=chunks,
+                transcript_tokens=tokens,
+                claimed_at=timezone.now(),
+            )
+            submission.outcomes[call_id] = AnalysisOutcome(
+                claim.run.pk, "batch_submitted", False, f"waiting for Message Batch {info.batch_id}"
+            )
     return submission
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -16,6 +15,7 @@ from django.utils import timezone
 from analysis.claude import ClaudeError, ClaudeReply
 from analysis.models import ApiCall, ApiCallStatus, ApiPurpose, RunMode
 from analysis.pricing import TokenUsage, cost_usd, price_for
+from core.durable import durable_atomic
 from core.metrics import CLAUDE_COST, CLAUDE_REQUESTS, CLAUDE_TOKENS
 
 logger = structlog.get_logger(__name__)
@@ -36,23 +36,11 @@ def redaction_fields(redaction) -> dict:
     return {"pii_redacted": True, "pii_spans": dict(sorted(redaction.counts.items()))}
 
 
-@contextmanager
-def _durable():
-    """A transaction whose commit waits for the WAL flush, whatever the connection's default: the queue worker's
-    connections commit asynchronously (config/database.py), and a row about a request Anthropic may bill must
-    survive a server crash. Inside a caller's transaction SET LOCAL makes that transaction's commit synchronous
-    too — the safe direction. One flush per Claude request, which takes seconds anyway."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO ON")
-        yield
-
-
 def api_call_open(*, run_id: int | None, call_id: str, purpose: str, model: str, redaction=None) -> OpenRequest:
     """Record a request about to be sent. If the worker dies before the answer, the row stays `pending` and the
     sweep turns it `lost` (cost unknown) — so the ledger shows every request Anthropic may have billed. The row is
-    on disk before the request goes out (_durable)."""
-    with _durable():
+    on disk before the request goes out (core.durable)."""
+    with durable_atomic():
         row = ApiCall.objects.create(
             created_at=timezone.now(),
             run_id=run_id,
@@ -117,7 +105,7 @@ def api_call_record(
         attempt=reply.attempts if reply else (error.attempts if error else 1),
         **redaction_fields(redaction),
     )
-    with _durable():  # what a request cost is on disk once recorded (see _durable)
+    with durable_atomic():  # what a request cost is on disk once recorded
         if opened is None:
             ApiCall.objects.create(created_at=timezone.now(), **fields)
         else:  # created_at in the filter lets PostgreSQL go straight to the row's partition

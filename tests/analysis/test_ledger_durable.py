@@ -1,14 +1,16 @@
-"""The cost ledger's rows commit synchronously even on the queue worker's connections, which commit
-asynchronously by default (config/database.py): a server crash must not take a request Anthropic may bill out of
-the ledger."""
+"""The cost ledger's rows, and the runs naming a created Message Batch, commit synchronously even on the queue
+worker's connections, which commit asynchronously by default (config/database.py): a server crash must not take
+a request Anthropic may bill, or a batch it bills, out of the database."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
 
-from analysis.models import ApiCall, ApiCallStatus, ApiPurpose
+from analysis.models import AnalysisRun, ApiCall, ApiCallStatus, ApiPurpose
+from analysis.services import batch_submit
 from analysis.services.ledger import api_call_open, api_call_record, cache_hit_record
+from tests.factories.analysis import call_with_reps
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +50,12 @@ def test_a_cache_hit_marker_does_not_force_a_flush():
     cache_hit_record(run_id=None, call_id="c-3", model="claude-x")
     assert _commit_mode() == "off"
     assert ApiCall.objects.filter(call_id="c-3", purpose=ApiPurpose.CACHE_HIT).count() == 1
+
+
+def test_a_created_message_batch_is_recorded_with_a_synchronous_commit(kb, fake_claude):
+    call = call_with_reps(seed=3)
+    _as_the_worker()
+    submission = batch_submit(call_ids=[call.pk])
+    assert submission.batch_id
+    assert _commit_mode() == "on"  # the runs naming the billed batch
+    assert AnalysisRun.objects.get(call_id=call.pk).batch_id == submission.batch_id
